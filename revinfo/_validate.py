@@ -1,0 +1,121 @@
+"""Input checks shared by every public function: clear ValueError/TypeError messages
+that name the argument and what was expected (see the contract's conventions)."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import torch
+
+
+def samples(x: Any, name: str = "x", *, min_n: int = 1) -> np.ndarray:
+    """Return ``x`` as a float64 array of shape (n, d); a 1-D array means d = 1.
+
+    Raises TypeError for non-array input, ValueError for a wrong shape, fewer than
+    ``min_n`` rows, or any NaN/inf.
+    """
+    if isinstance(x, torch.Tensor):
+        arr = x.detach().to("cpu", torch.float64).numpy()
+    elif isinstance(x, (np.ndarray, list, tuple)):
+        try:
+            arr = np.asarray(x, dtype=np.float64)
+        except (TypeError, ValueError) as err:
+            raise TypeError(f"{name} must be numeric array-like, got {type(x).__name__}") from err
+    else:
+        raise TypeError(f"{name} must be a numpy array or torch tensor, got {type(x).__name__}")
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must have shape (n, d) or (n,), got shape {arr.shape}")
+    if arr.shape[0] < min_n:
+        raise ValueError(f"{name} needs at least {min_n} samples (rows), got {arr.shape[0]}")
+    if arr.shape[1] < 1:
+        raise ValueError(f"{name} must have at least one column, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or inf")
+    return arr
+
+
+def tensor_samples(
+    x: Any, name: str = "x", *, min_n: int = 1, dtype: torch.dtype = torch.float64
+) -> torch.Tensor:
+    """Like :func:`samples` but returns a torch tensor, kept on the input's device."""
+    if isinstance(x, torch.Tensor):
+        t = x.detach().to(dtype)
+        if t.ndim == 1:
+            t = t[:, None]
+        if t.ndim != 2:
+            raise ValueError(f"{name} must have shape (n, d) or (n,), got shape {tuple(t.shape)}")
+        if t.shape[0] < min_n:
+            raise ValueError(f"{name} needs at least {min_n} samples (rows), got {t.shape[0]}")
+        if t.shape[1] < 1:
+            raise ValueError(f"{name} must have at least one column, got {tuple(t.shape)}")
+        if not bool(torch.isfinite(t).all()):
+            raise ValueError(f"{name} contains NaN or inf")
+        return t
+    return torch.from_numpy(samples(x, name, min_n=min_n)).to(dtype)
+
+
+def same_length(x: Any, y: Any, names: tuple[str, str] = ("x", "y")) -> None:
+    if x.shape[0] != y.shape[0]:
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same number of samples, "
+            f"got {x.shape[0]} and {y.shape[0]}"
+        )
+
+
+def positive(value: Any, name: str, *, allow_zero: bool = False) -> float:
+    """A finite real number > 0 (or >= 0 with ``allow_zero``)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    v = float(value)
+    ok = v >= 0 if allow_zero else v > 0
+    if not (ok and math.isfinite(v)):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be finite and {bound}, got {value!r}")
+    return v
+
+
+def integer(value: Any, name: str, *, low: int | None = None, high: int | None = None) -> int:
+    """An int in [low, high] (bounds inclusive, None = unbounded)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    v = int(value)
+    if low is not None and v < low:
+        raise ValueError(f"{name} must be >= {low}, got {v}")
+    if high is not None and v > high:
+        raise ValueError(f"{name} must be <= {high}, got {v}")
+    return v
+
+
+def choice(value: Any, name: str, options: Iterable[Any]) -> Any:
+    opts = list(options)
+    if value not in opts:
+        raise ValueError(f"unknown {name} {value!r}; expected one of {opts}")
+    return value
+
+
+def seed(value: Any, name: str = "seed") -> int | None:
+    if value is None:
+        return None
+    return integer(value, name, low=0)
+
+
+def rng(value: Any) -> np.random.Generator:
+    """A NumPy generator from ``seed=`` (int or None)."""
+    return np.random.default_rng(seed(value))
+
+
+def torch_generator(value: Any, device: str | torch.device = "cpu") -> torch.Generator:
+    """A torch generator from ``seed=``; None draws a fresh seed from the OS."""
+    s = seed(value)
+    g = torch.Generator(device=device)
+    if s is None:
+        g.seed()
+    else:
+        g.manual_seed(s)
+    return g
