@@ -44,10 +44,14 @@ def _check_coupling(name: str, additive: bool) -> dict[str, str]:
     # The inverse x2 = (y2 - t(y1)) * exp(-s(y1)), with y1 = x1, undoes the forward map.
     back = sp.Matrix([(forward[2 + i] - shift[i]) * sp.exp(-scale[i]) for i in range(2)])
     for i in range(2):
-        expect_equal(f"{name}: inverse undoes forward, coordinate {i}", back[i], x[2 + i],
-                     sp.simplify)
-    return {f"{name}_jacobian": str(jac.tolist()), f"{name}_det": str(det),
-            f"{name}_log_det": str(log_det)}
+        expect_equal(
+            f"{name}: inverse undoes forward, coordinate {i}", back[i], x[2 + i], sp.simplify
+        )
+    return {
+        f"{name}_jacobian": str(jac.tolist()),
+        f"{name}_det": str(det),
+        f"{name}_log_det": str(log_det),
+    }
 
 
 def prove() -> dict[str, str]:
