@@ -1,0 +1,118 @@
+"""Adapters giving other bijections nflows' ``(outputs, logabsdet)`` interface.
+
+* :class:`DistributionsTransform`: a ``torch.distributions.Transform`` (what zuko and pyro
+  flows expose); zuko's lazy transforms are called first to get one.
+* :class:`AutogradBijection`: any differentiable bijection written as a torch function;
+  log|det J| by the autograd Jacobian (d backward passes over the batch + ``slogdet``):
+  exact to rounding but far slower than an exact log-det, hence ``slow = True``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import torch
+from nflows.transforms.base import InverseNotAvailable, Transform
+from torch import distributions as D
+
+
+def _sum_event(ladj: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """Per-sample log|det J|: sum an elementwise log-derivative over the event dimension."""
+    return ladj.sum(-1) if ladj.shape == x.shape else ladj.reshape(x.shape[0])
+
+
+class DistributionsTransform(Transform):
+    """Wraps a ``torch.distributions.Transform`` acting on (n, d) vectors."""
+
+    def __init__(self, transform: D.Transform):
+        super().__init__()
+        self.transform = transform
+        if isinstance(transform, torch.nn.Module):  # keep zuko parameters registered
+            self.module = transform
+
+    def forward(self, inputs: torch.Tensor, context=None):
+        t = self.transform
+        if hasattr(t, "call_and_ladj"):
+            y, ladj = t.call_and_ladj(inputs)
+        else:
+            y = t(inputs)
+            ladj = t.log_abs_det_jacobian(inputs, y)
+        return y, _sum_event(ladj, inputs)
+
+    def inverse(self, inputs: torch.Tensor, context=None):
+        t = self.transform
+        x = t.inv(inputs)
+        return x, -_sum_event(t.log_abs_det_jacobian(x, inputs), x)
+
+
+def jacobian_logabsdet(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+    """log|det J_fn(x_i)| per row by autograd, for ``fn`` acting on rows independently.
+
+    The "batched sum trick": row i of J for every sample at once is the gradient of
+    sum_n fn(x)[n, i], so d backward passes give all n Jacobians (no per-sample loop).
+    """
+    with torch.enable_grad():
+        xg = x.detach().requires_grad_(True)
+        y = fn(xg)
+        rows = [
+            torch.autograd.grad(y[:, i].sum(), xg, retain_graph=i < y.shape[1] - 1)[0]
+            for i in range(y.shape[1])
+        ]
+    return torch.linalg.slogdet(torch.stack(rows, 1))[1]
+
+
+class AutogradBijection(Transform):
+    """A plain differentiable bijection ``fn: (n, d) -> (n, d)``; log-det by autograd (slow).
+
+    ``inverse_fn`` is optional; without it :meth:`inverse` raises ``InverseNotAvailable``.
+    """
+
+    slow = True
+
+    def __init__(self, fn: Callable[[torch.Tensor], torch.Tensor], inverse_fn: Callable | None = None):
+        super().__init__()
+        self.fn, self.inverse_fn = fn, inverse_fn
+
+    def forward(self, inputs: torch.Tensor, context=None):
+        with torch.no_grad():
+            y = self.fn(inputs)
+        if y.shape != inputs.shape:
+            raise ValueError(f"the bijection must keep the shape (n, d); got {tuple(y.shape)}")
+        return y, jacobian_logabsdet(self.fn, inputs)
+
+    def inverse(self, inputs: torch.Tensor, context=None):
+        if self.inverse_fn is None:
+            raise InverseNotAvailable("pass inverse_fn= to AutogradBijection to invert it")
+        with torch.no_grad():
+            x = self.inverse_fn(inputs)
+        return x, -jacobian_logabsdet(self.fn, x)
+
+
+def as_flow(obj: Any) -> Transform:
+    """Any supported bijection as an nflows ``Transform``.
+
+    Accepts an nflows Transform (returned as is), a ``torch.distributions.Transform``,
+    a zuko lazy transform or flow (anything with a ``transform`` attribute or callable with no
+    argument returning a torch Transform), or a plain torch function (autograd log-det).
+    """
+    if isinstance(obj, Transform):
+        return obj
+    if isinstance(obj, D.Transform):
+        return DistributionsTransform(obj)
+    lazy = getattr(obj, "transform", None)  # zuko.flows.Flow
+    if isinstance(obj, torch.nn.Module) and lazy is not None:
+        obj = lazy
+    if isinstance(obj, torch.nn.Module) and callable(obj):
+        try:
+            t = obj()
+        except TypeError:
+            t = None
+        if isinstance(t, D.Transform):
+            return DistributionsTransform(t)
+    if callable(obj):
+        return AutogradBijection(obj)
+    raise TypeError(
+        f"flow must be an nflows Transform, a torch.distributions.Transform, a zuko flow "
+        f"or a callable torch function; got {type(obj).__name__}"
+    )

@@ -1,0 +1,60 @@
+"""Reading a flow's structure: its layers, and whether its log|det J| is constant
+(linear or volume-preserving layers), which makes h(f(X)) closed form."""
+
+from __future__ import annotations
+
+import torch
+from nflows import transforms as T
+from nflows.transforms.base import Transform
+
+# nflows layers whose Jacobian determinant does not depend on the input.
+_NFLOWS_CONSTANT = (
+    T.Permutation,
+    T.AdditiveCouplingTransform,
+    T.IdentityTransform,
+    T.HouseholderSequence,
+    T.linear.Linear,  # LULinear, NaiveLinear, QRLinear, SVDLinear
+    T.AffineScalarTransform,
+)
+
+
+def layers(flow: Transform) -> list[Transform]:
+    """The top-level layers of a flow (a CompositeTransform's children, else the flow)."""
+    if isinstance(flow, T.CompositeTransform):
+        return list(flow._transforms)
+    return [flow]
+
+
+def has_constant_logabsdet(flow: Transform) -> bool:
+    """True if log|det J| is the same at every input (linear / volume-preserving layers)."""
+    if isinstance(flow, T.CompositeTransform):
+        return all(has_constant_logabsdet(t) for t in flow._transforms)
+    if isinstance(flow, T.InverseTransform):
+        return has_constant_logabsdet(flow._transform)
+    if getattr(flow, "constant_logabsdet", False):
+        return True
+    return isinstance(flow, _NFLOWS_CONSTANT)
+
+
+def is_slow(flow: Transform) -> bool:
+    """True if any layer computes its log-det by autograd."""
+    if isinstance(flow, T.CompositeTransform):
+        return any(is_slow(t) for t in flow._transforms)
+    return bool(getattr(flow, "slow", False))
+
+
+def trace(flow: Transform, x: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Per-layer outputs and cumulative log|det J| in one pass.
+
+    Entry 0 is ``(x, 0)``; entry l is ``(f_l(...f_1(x)), sum_{j<=l} log|det J_j|)``.
+    """
+    if not isinstance(x, torch.Tensor) or x.ndim != 2:
+        raise ValueError("x must be a torch tensor of shape (n, d)")
+    cum = x.new_zeros(x.shape[0])
+    out = [(x, cum)]
+    z = x
+    for layer in layers(flow):
+        z, ld = layer(z)
+        cum = cum + ld
+        out.append((z, cum))
+    return out
