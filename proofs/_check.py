@@ -46,15 +46,18 @@ def expect_true(step: str, condition: bool, detail: object = "") -> None:
         raise AssertionError(f"step '{step}' failed {detail}".rstrip())
 
 
-def strip_convergence(expr: sp.Expr) -> sp.Expr:
+def strip_convergence(expr: sp.Expr, condition: sp.Basic | None = None) -> sp.Expr:
     """The value of a sympy ``Piecewise`` integral/sum whose first branch is the convergent one.
 
-    Fails loudly if the first branch is the unevaluated fallback.
+    Fails loudly if the first branch is the unevaluated fallback, or if ``condition`` is
+    given and is not the first branch's condition (the caller has shown that it holds).
     """
     if isinstance(expr, sp.Piecewise):
-        value = expr.args[0][0]
+        value, branch_condition = expr.args[0]
         if value.has(sp.Integral, sp.Sum):
             raise AssertionError(f"sympy left the first branch unevaluated: {expr}")
+        if condition is not None and branch_condition != condition:
+            raise AssertionError(f"convergence needs {branch_condition}, shown was {condition}")
         return value
     return expr
 
