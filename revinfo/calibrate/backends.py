@@ -1,0 +1,89 @@
+"""Where cells run: in this process, in local worker processes (joblib/loky), or on a Dask
+distributed cluster. Each backend yields rows as cells finish, in the driver process;
+the driver writes them to the store. Numbers never depend on the backend (see
+:mod:`revinfo.calibrate.cells` for the seeds and the thread settings)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from revinfo.calibrate.cells import Job, run_cell
+
+BACKENDS = ("local", "dask")
+
+
+def check(backend: Any, workers: Any, address: Any) -> None:
+    """Validate backend options before any work; ValueError naming the bad one."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; expected one of {list(BACKENDS)}")
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
+    ):
+        raise ValueError(f"workers must be an integer >= 1 or None, got {workers!r}")
+    if address is not None:
+        if backend != "dask":
+            raise ValueError(f"address= is for backend='dask', got backend={backend!r}")
+        if not isinstance(address, str) or not address:
+            raise ValueError(f"address must be a scheduler address string, got {address!r}")
+
+
+def execute(
+    jobs: Sequence[Job],
+    backend: str = "local",
+    *,
+    workers: int | None = None,
+    address: str | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Run ``jobs``; yield each row as it completes (order not guaranteed)."""
+    check(backend, workers, address)
+    if not jobs:
+        return iter(())
+    if backend == "dask":
+        return _dask(jobs, workers, address)
+    return _local(jobs, workers)
+
+
+def _local(jobs: Sequence[Job], workers: int | None) -> Iterator[dict[str, Any]]:
+    n_jobs = min(workers or os.cpu_count() or 1, len(jobs))
+    if n_jobs == 1:
+        for job in jobs:
+            yield run_cell(job)
+        return
+    from joblib import Parallel, delayed
+
+    parallel = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator_unordered")
+    yield from parallel(delayed(run_cell)(job) for job in jobs)
+
+
+def _dask(
+    jobs: Sequence[Job], workers: int | None, address: str | None
+) -> Iterator[dict[str, Any]]:
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError as err:  # pragma: no cover - depends on the install
+        raise ImportError(
+            "backend='dask' needs dask.distributed: pip install 'revinfo[dask]'"
+        ) from err
+    cluster = None
+    if address is None:
+        cluster = LocalCluster(
+            n_workers=workers or os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        )
+        client = Client(cluster)
+    else:
+        client = Client(address)
+    try:
+        futures = [client.submit(run_cell, job, pure=False) for job in jobs]
+        for future in as_completed(futures):
+            row = future.result()
+            future.release()
+            yield row
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
