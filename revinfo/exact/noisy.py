@@ -1,0 +1,271 @@
+r"""Exact-density truth for the noisy-channel information :math:`I_\sigma(X; f(X))`.
+
+.. math::
+
+    I(X; Y) = h(Y) - \tfrac d2 \log(2\pi e \sigma^2), \qquad Y = f(X) + \sigma\varepsilon,\
+    \varepsilon \sim N(0, I_d),
+
+in nats, with :math:`p_Y(y) = \int p_X(x)\,N(y; f(x), \sigma^2 I)\,dx` (the density of Z = f(X)
+is exact from the flow: :math:`p_Z(z) = p_X(f^{-1}(z))\,|\det J_{f^{-1}}(z)|`). The quantity
+is Goldfeld et al., "Estimating Information Flow in Deep Neural Networks", ICML 2019.
+
+* A linear flow (constant log-det and affine, checked numerically) on a Gaussian base is
+  closed form: :math:`\tfrac12 \log\det(I + A S A^T / \sigma^2)`.
+* Otherwise a nested Monte Carlo (this construction is ours; REFERENCES.md, "Exact-density
+  truth", records what it was measured against). Per outer draw (x, eps), y = f(x) + sigma eps,
+  the summand is :math:`\log N(y; f(x), \sigma^2 I) - \log p_Y(y)`, with
+
+  - :math:`\log p_Y(y)` by importance sampling in x-space from a defensive mixture around a
+    Gaussian approximation of :math:`p(x \mid y)` (f linearised at x with its autograd Jacobian;
+    closed form for a Gaussian base, Laplace otherwise), plus the delta-method correction of
+    the bias of :math:`\log` (mean) per point (``revinfo.exact._importance``);
+  - zero-mean control variates fitted by least squares: :math:`|\varepsilon|^2 - d`,
+    :math:`\log p_X(x) + h(X)`, :math:`\log|\det J_f(x)| - \widehat{E}\log|\det J_f|` (its mean
+    from many cheap forward passes, ``exact.entropy``; its error is carried into the stderr),
+    :math:`\sigma\varepsilon\cdot\nabla\log p_Z(z)` and
+    :math:`\sigma^2((\varepsilon\cdot\nabla\log p_Z)^2 - |\nabla\log p_Z|^2)`. This is the split
+    h(Y) = h(X) + E log|det J| + E[log p_Z(Z) - log p_Y(Y)] with the weights of the terms
+    fitted rather than fixed, so it stays precise at large sigma too;
+  - a check that the value with the first half of the inner draws agrees with the full value
+    (``extra["inner_check"]``); an :class:`InnerDrawWarning` if it moves beyond its stderr.
+
+  ``stderr`` is the outer-sample CLT error of the control-variate mean plus the propagated
+  error of E log|det J|.
+* ``method="plain"``: the textbook nested estimator (inner noise draws in z-space through the
+  inverse flow, log of the inner mean, no correction), kept for comparison: it is biased with
+  few inner draws.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import torch
+from nflows.transforms.base import Transform
+from torch import distributions as D
+
+from revinfo import _validate
+from revinfo import dist as _dist
+from revinfo.exact import _importance as imp
+from revinfo.exact.entropy import _checked_flow, base_entropy, entropy
+from revinfo.exact.gaussian import mi_gaussian_channel
+from revinfo.flows.structure import has_constant_logabsdet
+from revinfo.result import Estimate
+
+METHODS = ("auto", "closed-form", "mc", "plain")
+INNER_ROWS = 1 << 15  # outer points per chunk x inner draws
+
+
+def _seeds(seed: int | None) -> tuple[int, int]:
+    s = np.random.SeedSequence(seed).generate_state(2)
+    return int(s[0]), int(s[1])
+
+
+def linear_map(flow: Transform, d: int) -> tuple[torch.Tensor, torch.Tensor] | None:
+    """(A, b) if the flow is affine, f(x) = A x + b (checked at random points), else None."""
+    if not has_constant_logabsdet(flow):
+        return None
+    p = next(flow.parameters(), None)
+    dev = p.device if p is not None else torch.device("cpu")
+    eye = torch.eye(d, dtype=torch.float64, device=dev)
+    gen = torch.Generator(device="cpu").manual_seed(12345)
+    x = torch.randn(16, d, generator=gen, dtype=torch.float64).to(dev)
+    with torch.no_grad():
+        b = flow(eye.new_zeros(1, d))[0][0]
+        a = (flow(eye)[0] - b).T
+        fx = flow(x)[0]
+    scale = 1.0 + fx.abs().max()
+    if float((fx - (x @ a.T + b)).abs().max()) > 1e-9 * float(scale):
+        return None
+    return a, b
+
+
+def _jacobian(flow: Transform, x: torch.Tensor, dist: D.Distribution):
+    """f(x), log|det J_f(x)|, J_f(x) (m, d, d) and grad_x[log p_X(x) - log|det J_f(x)|].
+
+    One backward pass on d stacked copies of the batch (the batched sum trick); a flow whose
+    output is not differentiable falls back to central differences (and no gradient).
+    """
+    m, d = x.shape
+    with torch.enable_grad():
+        xr = x.detach().repeat(d, 1).requires_grad_(True)
+        z, ld = flow(xr)
+        if z.requires_grad:
+            sel = torch.eye(d, dtype=x.dtype, device=x.device).repeat_interleave(m, 0)
+            lp = imp.log_prob(dist, xr[:m]) - ld[:m]
+            (gz,) = torch.autograd.grad((z * sel).sum(), xr, retain_graph=True)
+            gl = torch.autograd.grad(lp.sum(), xr, allow_unused=True)[0] if lp.requires_grad else None
+            jac = gz.reshape(d, m, d).transpose(0, 1)
+            grad = None if gl is None else gl[:m]
+            return z[:m].detach(), ld[:m].detach(), jac, grad
+    h = 1e-6 * (1.0 + x.abs())
+    with torch.no_grad():
+        z, ld = flow(x)
+        cols = []
+        for i in range(d):
+            e = torch.zeros_like(x)
+            e[:, i] = h[:, i]
+            cols.append((flow(x + e)[0] - flow(x - e)[0]) / (2 * h[:, i : i + 1]))
+    return z, ld, torch.stack(cols, 2), None
+
+
+def _log_noise(y: torch.Tensor, fx: torch.Tensor, sigma: float) -> torch.Tensor:
+    d = y.shape[-1]
+    return -0.5 * d * math.log(2 * math.pi * sigma**2) - 0.5 * (y - fx).pow(2).sum(-1) / sigma**2
+
+
+def _nested_chunk(flow, dist, x, eps, sigma, inner):
+    """Per-point quantities for one chunk of outer points."""
+    m, d = x.shape
+    z, ld, jac, grad = _jacobian(flow, x, dist)
+    y = z + sigma * eps
+    lp0, gprior, hprior = imp.prior_terms(dist, x)
+    mean, chol = imp.gaussian_posterior(
+        x, gprior, hprior, jac, sigma * eps, x.new_full((m,), sigma**2)
+    )
+
+    def draw(xs, logq, lps):
+        fxs = flow(xs.reshape(-1, d))[0].reshape(m, -1, d)
+        return lps + _log_noise(y[:, None, :], fxs, sigma) - logq
+
+    with torch.no_grad():
+        out = imp.inner_halves(draw, dist, mean, chol, inner)
+    out.update({"eps2": eps.pow(2).sum(1), "lp": lp0, "ld": ld})
+    out["cv_lap1"], out["cv_lap2"] = imp.laplace_controls(chol, jac, gprior, eps, sigma)
+    if grad is not None:
+        # grad_z log p_Z = J^{-T} grad_x [log p_X - log|det J|]
+        gz = torch.linalg.solve(jac.transpose(1, 2), grad[:, :, None])[:, :, 0]
+        se = sigma * (eps * gz).sum(1)
+        out["cv_grad"] = se
+        out["cv_grad2"] = se**2 - sigma**2 * gz.pow(2).sum(1)
+    return out
+
+
+def _plain_chunk(flow, dist, x, eps, sigma, inner):
+    """Textbook nested MC: log p_Y(y) = log mean_k p_Z(y - sigma u_k), no correction."""
+    m, d = x.shape
+    with torch.no_grad():
+        y = flow(x)[0] + sigma * eps
+        u = torch.randn(m, inner, d, dtype=x.dtype, device=x.device)
+        zs = (y[:, None, :] - sigma * u).reshape(-1, d)
+        xs, ld_inv = flow.inverse(zs)
+        logw = (imp.log_prob(dist, xs) + ld_inv).reshape(m, inner)
+    return {"L": imp.log_mean(logw, corrected=False)}
+
+
+def _run_chunks(fn, flow, dist, n, inner, sigma, seed, device, *args):
+    d = _dist.dim(dist)
+    rows = max(1, INNER_ROWS // max(inner, 1))
+    parts: dict[str, list[torch.Tensor]] = {}
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        x_all = dist.sample((n,)).to(torch.float64)
+        eps_all = torch.randn(n, d, dtype=torch.float64)
+        for i in range(0, n, rows):
+            x = x_all[i : i + rows].to(device)
+            eps = eps_all[i : i + rows].to(device)
+            for key, v in fn(flow, dist, x, eps, sigma, inner, *args).items():
+                parts.setdefault(key, []).append(v.detach().to("cpu"))
+    return {k: torch.cat(v) for k, v in parts.items()}
+
+
+def _closed_form(a: torch.Tensor, cov: torch.Tensor, sigma: float, t0: float) -> Estimate:
+    value = mi_gaussian_channel(a.cpu().numpy(), cov.cpu().numpy(), sigma)
+    return Estimate(value, None, "closed-form gaussian channel", None, time.perf_counter() - t0)
+
+
+def mi_noisy(
+    dist: D.Distribution,
+    flow,
+    sigma: float,
+    *,
+    n: int = 4000,
+    seed: int | None = 0,
+    inner: int = 64,
+    n_entropy: int | None = None,
+    method: str = "auto",
+    device: str | torch.device = "cpu",
+) -> Estimate:
+    """I(X; f(X) + sigma eps) in nats for X ~ ``dist``, eps ~ N(0, I) (module docstring).
+
+    Args:
+        dist: base distribution of X (``revinfo.dist``), event shape (d,).
+        flow: an invertible network on R^d (anything ``revinfo.flows.as_flow`` accepts).
+        sigma: noise scale, >= 0; 0 gives ``math.inf`` (a deterministic invertible map).
+        n: outer samples of the nested Monte Carlo.
+        inner: inner importance draws per outer sample (even; the check compares with half).
+        n_entropy: forward passes for E log|det J| (default 50 n; unused for constant log-det).
+        method: ``"auto"`` (closed form where it exists, else ``"mc"``), ``"closed-form"``,
+            ``"mc"`` (forced Monte Carlo) or ``"plain"`` (textbook nested MC, biased).
+        device: where the flow evaluations run (the flow is used as is; put it there first).
+
+    Example:
+        >>> from revinfo import dist, flows
+        >>> e = mi_noisy(dist.standard_normal(2), flows.build("linear", 2, 2), 0.5)
+        >>> e.method
+        'closed-form gaussian channel'
+    """
+    t0 = time.perf_counter()
+    d = _dist.dim(dist)
+    sigma = _validate.positive(sigma, "sigma", allow_zero=True)
+    n = _validate.integer(n, "n", low=2)
+    inner = _validate.integer(inner, "inner", low=2)
+    method = _validate.choice(method, "method", METHODS)
+    seed = _validate.seed(seed)
+    if n_entropy is not None:
+        n_entropy = _validate.integer(n_entropy, "n_entropy", low=2)
+    f = _checked_flow(dist, flow, seed)
+    if sigma == 0.0:
+        return Estimate(math.inf, None, "deterministic: sigma = 0 through an invertible map",
+                        None, time.perf_counter() - t0)
+    if method in ("auto", "closed-form"):
+        lin = linear_map(f, d)
+        g = imp.gaussian_params(dist)
+        if lin is not None and g is not None:
+            return _closed_form(lin[0], g[1], sigma, t0)
+        if method == "closed-form":
+            raise ValueError("method='closed-form' needs a linear flow on a Gaussian base")
+    s_nested, s_entropy = _seeds(seed)
+    if method == "plain":
+        parts = _run_chunks(_plain_chunk, f, dist, n, inner, sigma, s_nested, device)
+        h_y = -parts["L"]
+        value = float(h_y.mean()) - 0.5 * d * math.log(2 * math.pi * math.e * sigma**2)
+        se = float(h_y.std() / math.sqrt(n))
+        return Estimate(value, se, "nested-mc plain (biased with few inner draws)", n,
+                        time.perf_counter() - t0, {"inner": inner})
+    if inner % 2:
+        raise ValueError(f"inner must be even (the check compares with inner/2), got {inner}")
+    return _mc(dist, f, sigma, n, inner, n_entropy, s_nested, s_entropy, device, t0)
+
+
+def _mc(dist, f, sigma, n, inner, n_entropy, s_nested, s_entropy, device, t0) -> Estimate:
+    d = _dist.dim(dist)
+    parts = _run_chunks(_nested_chunk, f, dist, n, inner, sigma, s_nested, device)
+    h_x = base_entropy(dist)
+    const = -0.5 * d * math.log(2 * math.pi * sigma**2)
+    cols = [parts["eps2"] - d, parts["lp"] + h_x]
+    extra_var = [0.0, 0.0]
+    h_z = None
+    if not has_constant_logabsdet(f):
+        h_z = entropy(dist, f, n=n_entropy or 50 * n, seed=s_entropy)
+        cols.append(parts["ld"] - (h_z.value - h_x))
+        extra_var.append(h_z.stderr**2)
+    for key in ("cv_lap1", "cv_lap2", "cv_grad", "cv_grad2"):
+        if key in parts:
+            cols.append(parts[key])
+            extra_var.append(0.0)
+    controls = torch.stack(cols, 1)
+    ev = torch.tensor(extra_var, dtype=torch.float64)
+
+    value, se, extra = imp.summarize(
+        lambda L: const - 0.5 * parts["eps2"] - L, parts, controls, ev, inner, "mi_noisy"
+    )
+    extra.update({
+        "sigma": sigma, "h_x": h_x, "h_z": None if h_z is None else h_z.value,
+        "h_z_stderr": None if h_z is None else h_z.stderr,
+        "n_entropy": None if h_z is None else h_z.n,
+    })
+    return Estimate(value, se, "nested-mc importance (posterior IS, control variates)", n,
+                    time.perf_counter() - t0, extra)
