@@ -23,13 +23,22 @@ def _sum_event(ladj: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
 
 
 class DistributionsTransform(Transform):
-    """Wraps a ``torch.distributions.Transform`` acting on (n, d) vectors."""
+    """Wraps a ``torch.distributions.Transform`` acting on (n, d) vectors.
 
-    def __init__(self, transform: D.Transform):
+    ``transform`` may also be a zuko lazy transform (an ``nn.Module`` returning a Transform
+    when called); it is then called on every use, so trained parameters stay live.
+    """
+
+    def __init__(self, transform: D.Transform | torch.nn.Module):
         super().__init__()
-        self.transform = transform
-        if isinstance(transform, torch.nn.Module):  # keep zuko parameters registered
-            self.module = transform
+        if isinstance(transform, torch.nn.Module):
+            self.lazy = transform  # registered: .to(), .parameters() reach zuko's weights
+        else:
+            self.lazy, self._fixed = None, transform
+
+    @property
+    def transform(self) -> D.Transform:
+        return self.lazy() if self.lazy is not None else self._fixed
 
     def forward(self, inputs: torch.Tensor, context=None):
         t = self.transform
@@ -101,15 +110,15 @@ def as_flow(obj: Any) -> Transform:
     if isinstance(obj, D.Transform):
         return DistributionsTransform(obj)
     lazy = getattr(obj, "transform", None)  # zuko.flows.Flow
-    if isinstance(obj, torch.nn.Module) and lazy is not None:
+    if isinstance(obj, torch.nn.Module) and isinstance(lazy, torch.nn.Module):
         obj = lazy
     if isinstance(obj, torch.nn.Module) and callable(obj):
         try:
-            t = obj()
+            made = obj()
         except TypeError:
-            t = None
-        if isinstance(t, D.Transform):
-            return DistributionsTransform(t)
+            made = None
+        if isinstance(made, D.Transform):
+            return DistributionsTransform(obj)
     if callable(obj):
         return AutogradBijection(obj)
     raise TypeError(

@@ -35,9 +35,17 @@ class LU(LULinear):
 
 
 class DenseLinear(NaiveLinear):
-    """An unconstrained weight matrix; inverse by ``torch.linalg.solve``."""
+    """An unconstrained weight matrix; inverse by ``torch.linalg.solve``. The optional random
+    orthogonal init uses ``torch.linalg.qr`` (nflows calls the deprecated ``torch.qr``)."""
 
     constant_logabsdet = True
+
+    def __init__(self, features: int, orthogonal_initialization: bool = True):
+        super().__init__(features, orthogonal_initialization=False)
+        if orthogonal_initialization:
+            with torch.no_grad():
+                q, r = torch.linalg.qr(torch.randn(features, features))
+                self._weight.copy_(q * torch.sign(torch.diagonal(r)))
 
     def inverse_no_cache(self, inputs: torch.Tensor):
         out = torch.linalg.solve(self._weight, (inputs - self.bias).T).T
