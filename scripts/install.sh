@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Create .venv and install revinfo into it (editable), with optional extras.
+#   bash scripts/install.sh              # the library and the `revinfo` command
+#   bash scripts/install.sh test         # + what the test suite needs (also notebooks, dask)
+# PyTorch is pinned to the CPU wheel this project's machines carry (torch==2.13.0); set
+# TORCH_SPEC to install another build (pyproject.toml accepts torch>=2.1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-python3}"
+TORCH_SPEC="${TORCH_SPEC:-torch==2.13.0}"
+EXTRAS=""
+case "${1:-}" in
+  "") ;;
+  test) EXTRAS="[test,dask,notebooks]" ;;
+  all) EXTRAS="[all]" ;;
+  *) echo "usage: $0 [test|all]" >&2; exit 2 ;;
+esac
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet "$TORCH_SPEC"
+.venv/bin/python -m pip install --quiet -e ".${EXTRAS}"
+echo "revinfo installed in .venv (extras: ${EXTRAS:-none})"
