@@ -119,3 +119,13 @@ def torch_generator(value: Any, device: str | torch.device = "cpu") -> torch.Gen
     else:
         g.manual_seed(s)
     return g
+
+
+def paired(
+    x: Any, y: Any, names: tuple[str, str] = ("x", "y"), *, min_n: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two sample arrays (see :func:`samples`) that must have the same number of rows."""
+    xa = samples(x, names[0], min_n=min_n)
+    ya = samples(y, names[1], min_n=min_n)
+    same_length(xa, ya, names)
+    return xa, ya
