@@ -1,0 +1,437 @@
+r"""Neural variational lower bounds on mutual information (DV/MINE, NWJ, InfoNCE, SMILE).
+
+Every bound is written once, as a pure function of a critic score matrix
+``scores[i, j] = f(x_i, y_j)`` of shape (B, B) whose diagonal holds the B joint pairs
+(x_i, y_i) ~ P_XY and whose off-diagonal entries are B(B-1) pairs from P_X P_Y. Units
+are nats. The same functions serve :func:`mi_neural` (a learned critic) and the
+exact-critic diagnostics (pass ``scores = log p(x_i, y_j) / (p(x_i) p(y_j))``).
+
+All four are tight at the log density ratio ``log p(x, y) / (p(x) p(y))`` (up to an
+additive constant for DV, InfoNCE and SMILE; exactly for NWJ as parameterised here).
+
+References:
+    Belghazi et al., "Mutual Information Neural Estimation", ICML 2018 (MINE; DV bound and
+    its moving-average gradient correction).
+    Nguyen, Wainwright & Jordan, "Estimating divergence functionals and the likelihood
+    ratio by convex risk minimization", IEEE Trans. Inf. Theory 2010 (NWJ).
+    van den Oord, Li & Vinyals, "Representation learning with contrastive predictive
+    coding", 2018 (InfoNCE); Poole et al., "On variational bounds of mutual information",
+    ICML 2019 (the score-matrix formulation used here).
+    Song & Ermon, "Understanding the limitations of variational mutual information
+    estimators", ICLR 2020 (SMILE).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+
+from revinfo import _validate
+from revinfo.result import Estimate
+
+__all__ = [
+    "BOUNDS",
+    "CRITICS",
+    "bound_dv",
+    "bound_infonce",
+    "bound_js",
+    "bound_nwj",
+    "bound_smile",
+    "mi_neural",
+]
+
+BOUNDS = ("dv", "nwj", "infonce", "smile")
+CRITICS = ("separable", "concat")
+
+
+# --------------------------------------------------------------------------- bounds
+
+
+def _square(scores: Tensor) -> int:
+    if scores.ndim != 2 or scores.shape[0] != scores.shape[1] or scores.shape[0] < 2:
+        raise ValueError(
+            f"scores must be a square (B, B) matrix with B >= 2, got {tuple(scores.shape)}"
+        )
+    return int(scores.shape[0])
+
+
+def _off_diagonal(scores: Tensor) -> Tensor:
+    """The B(B-1) off-diagonal entries (the product-of-marginals pairs), flattened."""
+    b = scores.shape[0]
+    mask = ~torch.eye(b, dtype=torch.bool, device=scores.device)
+    return scores[mask]
+
+
+def _log_mean_exp(v: Tensor) -> Tensor:
+    return torch.logsumexp(v, dim=0) - math.log(v.numel())
+
+
+def bound_dv(scores: Tensor) -> Tensor:
+    r"""Donsker–Varadhan bound (the MINE objective), in nats.
+
+    .. math:: I_{DV} = \frac1B\sum_i f_{ii} - \log \frac{1}{B(B-1)}\sum_{i\ne j} e^{f_{ij}}
+
+    Equals I(X;Y) in the large-B limit at ``f = log p(x,y)/(p(x)p(y)) + c`` for any c.
+    The log of a sample mean makes the batch value biased low for finite B.
+    (Belghazi et al. 2018.)
+    """
+    _square(scores)
+    return scores.diagonal().mean() - _log_mean_exp(_off_diagonal(scores))
+
+
+def bound_nwj(scores: Tensor) -> Tensor:
+    r"""Nguyen–Wainwright–Jordan bound, in nats, with the critic shifted so the optimum is
+    the log density ratio itself.
+
+    .. math:: I_{NWJ} = 1 + \frac1B\sum_i f_{ii} - \frac{1}{B(B-1)}\sum_{i\ne j} e^{f_{ij}}
+
+    This is NWJ's :math:`E_P[g] - E_Q[e^{g-1}]` with :math:`g = f + 1`; it is unbiased for
+    a fixed critic and equals I(X;Y) in expectation exactly at
+    ``f = log p(x,y)/(p(x)p(y))`` (no free constant). (Nguyen, Wainwright & Jordan 2010;
+    the "f - 1" form of Poole et al. 2019.)
+    """
+    _square(scores)
+    return 1.0 + scores.diagonal().mean() - torch.exp(_log_mean_exp(_off_diagonal(scores)))
+
+
+def bound_infonce(scores: Tensor) -> Tensor:
+    r"""InfoNCE bound, in nats; never exceeds log B.
+
+    .. math:: I_{NCE} = \log B + \frac1B\sum_i \Big(f_{ii} - \log\sum_j e^{f_{ij}}\Big)
+
+    Each bracket is a log-softmax entry and so <= 0; it is clamped at 0, which only
+    removes floating-point rounding, so the returned value is <= log B exactly.
+    Close to I(X;Y) at the log density ratio when I << log B.
+    (van den Oord et al. 2018; Poole et al. 2019.)
+    """
+    b = _square(scores)
+    terms = torch.log_softmax(scores, dim=1).diagonal().clamp(max=0.0)
+    return terms.mean() + math.log(b)
+
+
+def bound_js(scores: Tensor) -> Tensor:
+    r"""f-GAN Jensen–Shannon objective (not an MI bound): the training loss of SMILE.
+
+    .. math:: -\frac1B\sum_i \mathrm{sp}(-f_{ii})
+              - \frac{1}{B(B-1)}\sum_{i\ne j}\mathrm{sp}(f_{ij})
+
+    with sp the softplus; maximised at ``f = log p(x,y)/(p(x)p(y))``.
+    (Nowozin et al. 2016, as used by Poole et al. 2019 and Song & Ermon 2020.)
+    """
+    _square(scores)
+    joint = -torch.nn.functional.softplus(-scores.diagonal()).mean()
+    marg = torch.nn.functional.softplus(_off_diagonal(scores)).mean()
+    return joint - marg
+
+
+def bound_smile(scores: Tensor, tau: float = 5.0) -> Tensor:
+    r"""SMILE: the DV bound with the critic clipped to [-tau, tau] in the partition term.
+
+    .. math:: I_{SMILE} = \frac1B\sum_i f_{ii}
+              - \log \frac{1}{B(B-1)}\sum_{i\ne j} e^{\mathrm{clip}(f_{ij}, -\tau, \tau)}
+
+    Clipping bounds the variance of the partition term (which for DV grows like e^I) at
+    the price of a bias; tau = inf recovers :func:`bound_dv`. (Song & Ermon 2020.)
+    """
+    _square(scores)
+    tau = _validate.positive(tau, "tau")
+    clipped = _off_diagonal(scores).clamp(-tau, tau)
+    return scores.diagonal().mean() - _log_mean_exp(clipped)
+
+
+def _bound_value(bound: str, scores: Tensor, tau: float) -> Tensor:
+    if bound == "dv":
+        return bound_dv(scores)
+    if bound == "nwj":
+        return bound_nwj(scores)
+    if bound == "infonce":
+        return bound_infonce(scores)
+    return bound_smile(scores, tau)
+
+
+# --------------------------------------------------------------------------- critics
+
+
+def _mlp(d_in: int, d_out: int, hidden: int, layers: int, gen: torch.Generator) -> nn.Sequential:
+    """ReLU MLP with ``layers`` hidden layers; PyTorch's default Linear init drawn from
+    ``gen`` (a CPU generator) so the global RNG is neither used nor advanced."""
+    sizes = [d_in] + [hidden] * layers + [d_out]
+    mods: list[nn.Module] = []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        lin = torch.nn.utils.skip_init(nn.Linear, a, b)
+        with torch.no_grad():
+            nn.init.kaiming_uniform_(lin.weight, a=math.sqrt(5), generator=gen)
+            bound = 1.0 / math.sqrt(a)
+            lin.bias.uniform_(-bound, bound, generator=gen)
+        mods.append(lin)
+        if i < len(sizes) - 2:
+            mods.append(nn.ReLU())
+    return nn.Sequential(*mods)
+
+
+class _SeparableCritic(nn.Module):
+    """f(x, y) = g(x) . h(y): B + B network evaluations for a B x B score matrix."""
+
+    def __init__(
+        self, dx: int, dy: int, hidden: int, layers: int, embed: int, gen: torch.Generator
+    ):
+        super().__init__()
+        self.g = _mlp(dx, embed, hidden, layers, gen)
+        self.h = _mlp(dy, embed, hidden, layers, gen)
+
+    def forward(self, x: Tensor, y: Tensor) -> Tensor:
+        return self.g(x) @ self.h(y).T
+
+
+class _ConcatCritic(nn.Module):
+    """f(x, y) = MLP([x, y]): B^2 network evaluations for a B x B score matrix."""
+
+    def __init__(self, dx: int, dy: int, hidden: int, layers: int, gen: torch.Generator):
+        super().__init__()
+        self.net = _mlp(dx + dy, 1, hidden, layers, gen)
+
+    def forward(self, x: Tensor, y: Tensor) -> Tensor:
+        b = x.shape[0]
+        pairs = torch.cat(
+            [x[:, None, :].expand(b, b, x.shape[1]), y[None, :, :].expand(b, b, y.shape[1])],
+            dim=2,
+        )
+        return self.net(pairs).squeeze(-1)
+
+
+# --------------------------------------------------------------------------- estimator
+
+
+def _held_out_values(
+    critic: nn.Module, xv: Tensor, yv: Tensor, bound: str, tau: float, eval_batch: int
+) -> np.ndarray:
+    """The bound on each of the disjoint consecutive held-out batches of size eval_batch."""
+    k = xv.shape[0] // eval_batch
+    out = np.empty(k)
+    with torch.no_grad():
+        for i in range(k):
+            sl = slice(i * eval_batch, (i + 1) * eval_batch)
+            out[i] = float(_bound_value(bound, critic(xv[sl], yv[sl]), tau).item())
+    return out
+
+
+def mi_neural(
+    x: Any,
+    y: Any,
+    bound: str = "dv",
+    *,
+    critic: str = "separable",
+    hidden: int = 64,
+    layers: int = 2,
+    embed: int = 32,
+    steps: int = 2000,
+    batch_size: int = 128,
+    lr: float = 1e-3,
+    tau: float = 5.0,
+    ema: float | None = None,
+    val_fraction: float = 0.2,
+    patience: int | None = 20,
+    eval_every: int = 50,
+    standardize: bool = True,
+    seed: int | None = 0,
+    device: str | torch.device = "cpu",
+) -> Estimate:
+    r"""Estimate I(X;Y) in nats by training a critic network on a variational lower bound.
+
+    The bound (one of :data:`BOUNDS`) is the one computed by :func:`bound_dv`,
+    :func:`bound_nwj`, :func:`bound_infonce` or :func:`bound_smile` on B x B critic
+    score matrices. Training maximises it with Adam on random batches of the training
+    split, except SMILE, which trains on :func:`bound_js` and reports the clipped DV value
+    (Song & Ermon 2020). With ``ema`` (DV only) the gradient of the log-partition term
+    uses MINE's moving average of E_Q e^f in the denominator (Belghazi et al. 2018,
+    sec. 3.2); ``ema`` is the weight of the newest batch, m <- (1-ema) m + ema * batch.
+
+    Procedure: the samples are shuffled and split into a training part and a held-out
+    part (``val_fraction``). Every ``eval_every`` steps the bound is evaluated on the
+    held-out part, cut into k = n_val // B_e disjoint batches of B_e = min(batch_size,
+    n_val // 2) pairs (so k >= 2). Training stops after ``steps`` steps, or earlier when
+    the held-out value has not improved for ``patience`` evaluations (``None``: never).
+    The critic is *not* rolled back to its best checkpoint: picking the maximum of noisy
+    held-out values would bias the estimate upward.
+
+    The returned ``value`` is the mean of the k held-out batch values at the final
+    critic; ``stderr`` is their standard deviation / sqrt(k). It covers only the
+    evaluation noise of the held-out samples given the trained critic, not the
+    randomness of training (initialisation, batch order) nor of the data; for DV, SMILE
+    and InfoNCE each batch value is also biased for finite B_e (InfoNCE is capped at
+    log B_e, reported as ``extra["log_batch_size"]``).
+
+    Training runs in float32 (inputs are validated in float64 and then cast); all
+    tensors live on ``device``. With ``standardize`` each coordinate of x and y is centred
+    and scaled by the training-split mean and standard deviation (MI is invariant to
+    this). Weights are initialised from a CPU ``torch.Generator`` seeded with ``seed``
+    and batches are drawn from a generator on ``device`` seeded with ``seed``; the
+    global torch RNG is not touched. Same seed and inputs on CPU give the same value
+    bit for bit.
+
+    Arguments:
+        x, y: samples of shape (n, dx), (n, dy) (1-D means d = 1), NumPy or torch.
+        bound: "dv", "nwj", "infonce" or "smile".
+        critic: "separable" (f = g(x).h(y), ``embed``-dimensional) or "concat"
+            (f = MLP([x, y]), B^2 evaluations per batch).
+        hidden, layers: width and number of hidden layers of each ReLU MLP.
+        steps: maximum number of Adam steps; batch_size: pairs per training batch.
+        lr: Adam learning rate; tau: SMILE clip (> 0); ema: None or a rate in (0, 1].
+        val_fraction: fraction held out, in (0, 1); patience, eval_every: early stopping.
+        seed: int or None; device: where to train (e.g. "cuda").
+
+    Returns:
+        An :class:`~revinfo.result.Estimate` with ``extra`` keys ``bound``, ``critic``,
+        ``curve`` (list of dicts ``step``, ``train``, ``val``: the training-batch and
+        held-out bound at each evaluation), ``stopped_at`` (the last step trained),
+        ``early_stopped`` (bool), ``best_val``, ``best_step``, ``eval_batch_size``,
+        ``eval_batches``, ``log_batch_size``, ``n_train``, ``n_val``, ``batch_values``.
+    """
+    t0 = time.perf_counter()
+    bound = _validate.choice(bound, "bound", BOUNDS)
+    critic = _validate.choice(critic, "critic", CRITICS)
+    xa = _validate.samples(x, "x", min_n=2)
+    ya = _validate.samples(y, "y", min_n=2)
+    _validate.same_length(xa, ya)
+    hidden = _validate.integer(hidden, "hidden", low=1)
+    layers = _validate.integer(layers, "layers", low=0)
+    embed = _validate.integer(embed, "embed", low=1)
+    steps = _validate.integer(steps, "steps", low=1)
+    lr = _validate.positive(lr, "lr")
+    tau = _validate.positive(tau, "tau")
+    val_fraction = _validate.positive(val_fraction, "val_fraction")
+    if not val_fraction < 1.0:
+        raise ValueError(f"val_fraction must be in (0, 1), got {val_fraction!r}")
+    if ema is not None:
+        ema = _validate.positive(ema, "ema")
+        if ema > 1.0:
+            raise ValueError(f"ema must be None or in (0, 1], got {ema!r}")
+        if bound != "dv":
+            raise ValueError(
+                f"ema (MINE's moving average) applies only to bound='dv', got bound={bound!r}"
+            )
+    if patience is not None:
+        patience = _validate.integer(patience, "patience", low=1)
+    eval_every = _validate.integer(eval_every, "eval_every", low=1)
+    seed = _validate.seed(seed)
+    try:
+        device = torch.device(device)
+    except (RuntimeError, TypeError) as err:
+        raise ValueError(f"device must name a torch device, got {device!r}") from err
+
+    n = xa.shape[0]
+    n_val = int(round(val_fraction * n))
+    n_train = n - n_val
+    if n_val < 4:
+        raise ValueError(
+            f"val_fraction={val_fraction} holds out {n_val} of n={n} samples; need >= 4 "
+            "(two held-out batches of >= 2)"
+        )
+    batch_size = _validate.integer(batch_size, "batch_size", low=2)
+    if batch_size > n_train:
+        raise ValueError(f"batch_size must be <= the {n_train} training samples, got {batch_size}")
+    eval_batch = min(batch_size, n_val // 2)
+
+    gen_cpu = _validate.torch_generator(seed, "cpu")
+    perm = torch.randperm(n, generator=gen_cpu).numpy()
+    tr, va = perm[:n_train], perm[n_train:]
+    if standardize:
+        mx, sx = xa[tr].mean(0), xa[tr].std(0)
+        my, sy = ya[tr].mean(0), ya[tr].std(0)
+        sx[sx == 0] = 1.0
+        sy[sy == 0] = 1.0
+        xa, ya = (xa - mx) / sx, (ya - my) / sy
+
+    def to_dev(a: np.ndarray) -> Tensor:
+        return torch.from_numpy(np.ascontiguousarray(a)).to(device=device, dtype=torch.float32)
+
+    xt, yt, xv, yv = to_dev(xa[tr]), to_dev(ya[tr]), to_dev(xa[va]), to_dev(ya[va])
+    dx, dy = xa.shape[1], ya.shape[1]
+    if critic == "separable":
+        net: nn.Module = _SeparableCritic(dx, dy, hidden, layers, embed, gen_cpu)
+    else:
+        net = _ConcatCritic(dx, dy, hidden, layers, gen_cpu)
+    net = net.to(device)
+    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    # Batches come from a generator on `device`, seeded from the CPU stream.
+    gen_dev = torch.Generator(device=device)
+    gen_dev.manual_seed(int(torch.randint(0, 2**62, (1,), generator=gen_cpu).item()))
+
+    log_m: Tensor | None = None  # log of MINE's moving average of E_Q e^f
+    curve: list[dict[str, float]] = []
+    best_val, best_step, since_best = -math.inf, 0, 0
+    early = False
+    step = 0
+    for step in range(1, steps + 1):
+        idx = torch.randperm(n_train, generator=gen_dev, device=device)[:batch_size]
+        scores = net(xt[idx], yt[idx])
+        if bound == "smile":
+            objective = bound_js(scores)
+        elif bound == "dv" and ema is not None:
+            lme = _log_mean_exp(_off_diagonal(scores))
+            cur = lme.detach()
+            if log_m is None or ema == 1.0:
+                log_m = cur
+            else:
+                log_m = torch.logaddexp(log_m + math.log1p(-ema), cur + math.log(ema))
+            # Surrogate whose gradient is E_P grad f - E_Q[e^f grad f] / m (MINE, sec. 3.2).
+            objective = scores.diagonal().mean() - torch.exp(lme - log_m)
+        else:
+            objective = _bound_value(bound, scores, tau)
+        opt.zero_grad(set_to_none=True)
+        (-objective).backward()
+        opt.step()
+        if step % eval_every == 0 or step == steps:
+            with torch.no_grad():
+                train_val = float(_bound_value(bound, scores.detach(), tau).item())
+            val = float(_held_out_values(net, xv, yv, bound, tau, eval_batch).mean())
+            curve.append({"step": step, "train": train_val, "val": val})
+            if val > best_val:
+                best_val, best_step, since_best = val, step, 0
+            else:
+                since_best += 1
+                if patience is not None and since_best >= patience:
+                    early = True
+                    break
+
+    values = _held_out_values(net, xv, yv, bound, tau, eval_batch)
+    k = values.size
+    value = float(values.mean())
+    if not math.isfinite(value):
+        raise FloatingPointError(
+            f"mi_neural({bound!r}) diverged to {value} on held-out data; lower lr or use "
+            "bound='smile'/'infonce'"
+        )
+    stderr = float(values.std(ddof=1) / math.sqrt(k))
+    return Estimate(
+        value=value,
+        stderr=stderr,
+        method=f"neural-{bound}" + ("-ema" if ema is not None else ""),
+        n=n,
+        seconds=time.perf_counter() - t0,
+        extra={
+            "bound": bound,
+            "critic": critic,
+            "curve": curve,
+            "stopped_at": step,
+            "early_stopped": early,
+            "best_val": best_val,
+            "best_step": best_step,
+            "eval_batch_size": eval_batch,
+            "eval_batches": k,
+            "log_batch_size": math.log(eval_batch),
+            "n_train": n_train,
+            "n_val": n_val,
+            "batch_values": values.tolist(),
+            "tau": tau if bound == "smile" else None,
+            "ema": ema,
+            "dtype": "float32",
+            "device": str(device),
+            "stderr_covers": "held-out evaluation batches only (std/sqrt(k))",
+        },
+    )
