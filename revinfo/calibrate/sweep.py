@@ -68,32 +68,26 @@ def run(
     backends.check(backend, workers, address)
     row_store = RowStore(store) if store is not None else None
 
-    truths = {t.name: t.truth for t in grid.tasks}  # once per task, in the driver
-    wanted = set(grid.keys())
-    done: dict[tuple[str, str, int, int], dict[str, Any]] = {}
-    if row_store is not None:
-        for row in row_store.read():
-            key = row_key(row)
-            if key in wanted:
-                done[key] = row
-        _check_stored_truths(done.values(), truths)
-    jobs = _jobs(grid, truths, skip=done.keys())
-
     from tqdm.auto import tqdm
 
-    bar = tqdm(
-        total=len(grid), initial=len(done), desc="calibrate", unit="cell", disable=not progress
-    )
+    done: dict[tuple[str, str, int, int], dict[str, Any]] = {}
     try:
         if row_store is not None:
-            row_store.open()
-        for row in backends.execute(jobs, backend, workers=workers, address=address):
-            if row_store is not None:
-                row_store.append(row)
-            done[row_key(row)] = row
-            bar.update(1)
+            row_store.open()  # take the writer's lock and cut a torn last line, then read
+        truths = {t.name: t.truth for t in grid.tasks}  # once per task, in the driver
+        if row_store is not None:
+            wanted = set(grid.keys())
+            done = {row_key(r): r for r in row_store.read() if row_key(r) in wanted}
+            _check_stored_truths(done.values(), truths)
+        jobs = _jobs(grid, truths, skip=done.keys())
+        with tqdm(total=len(grid), initial=len(done), desc="calibrate", unit="cell",
+                  disable=not progress) as bar:  # fmt: skip
+            for row in backends.execute(jobs, backend, workers=workers, address=address):
+                if row_store is not None:
+                    row_store.append(row)  # as each cell finishes, in this process
+                done[row_key(row)] = row
+                bar.update(1)
     finally:
-        bar.close()
         if row_store is not None:
             row_store.close()
     return _table(grid, done)

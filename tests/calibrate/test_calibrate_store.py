@@ -118,3 +118,15 @@ def test_sigkill_mid_sweep_then_resume_equals_uninterrupted(tmp_path, workers):
     keys = [row_key(r) for r in rows]
     assert len(keys) == N_CELLS == len(set(keys))  # no lost rows, no duplicates
     assert _lines(store) == N_CELLS  # the file itself holds no duplicate or torn line
+
+
+def test_stored_rows_against_a_changed_truth_warn(tmp_path):
+    from calibrate_helpers import gaussian_task
+
+    store = tmp_path / "rows.jsonl"
+    a = gaussian_task(1, 0.5)
+    calibrate.run([make_corr_mi()], [a], [30], 1, store=store, workers=1, progress=False)
+    b = gaussian_task(1, 0.6)
+    b = type(b)(a.name, b.description, b.dims, b.sampler, b.truth_fn)  # same name, new truth
+    with pytest.warns(RuntimeWarning, match="different truth"):
+        calibrate.run([make_corr_mi()], [b], [30], 1, store=store, workers=1, progress=False)
