@@ -22,7 +22,7 @@ torch.set_num_threads(2)
 from revinfo.estimate import entropy_noisy
 n, d, chunk = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 chunk = None if chunk == "default" else int(chunk)
-z = torch.randn(n, d, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+z = torch.randn(n, d, dtype=torch.float64, generator=torch.Generator().manual_seed(12345))
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 t0 = time.perf_counter()
 e = entropy_noisy(z, 0.5, seed=0, chunk=chunk)

@@ -7,12 +7,15 @@ import math
 import time
 from typing import Any
 
+import numpy as np
 import torch
 
 from revinfo import _validate as v
 from revinfo.estimate._pairwise import logsumexp_sqdist
 from revinfo.estimate.kde import noise_entropy
 from revinfo.result import Estimate
+
+_STREAM = 0x5350  # "SP": separates this module's noise stream from other uses of a seed
 
 
 def _sp_terms(z: Any, sigma: Any, n_mc: Any, seed: Any, chunk: Any):
@@ -26,6 +29,11 @@ def _sp_terms(z: Any, sigma: Any, n_mc: Any, seed: Any, chunk: Any):
     n_mc = v.integer(n_mc, "n_mc", low=1)
     if chunk is not None:
         chunk = v.integer(chunk, "chunk", low=1)
+    # Derived seed: the noise must not replay torch.manual_seed(seed)'s stream, which a
+    # user may well have drawn z from (eps == z would turn the estimate into nonsense).
+    seed = v.seed(seed)
+    if seed is not None:
+        seed = int(np.random.SeedSequence([seed, _STREAM]).generate_state(1)[0])
     gen = v.torch_generator(seed, t.device)
     n, d = t.shape
     eps = torch.randn((n_mc, n, d), generator=gen, device=t.device, dtype=t.dtype)
