@@ -2,8 +2,9 @@
 
 Run one with ``python -m proofs.<name>``; each module exposes ``prove() -> dict[str, str]``
 and raises ``AssertionError`` naming the step that fails to simplify. ``PROOFS`` maps each
-module name to the one-line claim in the first line of its docstring (read from the source,
-so importing this package does not import sympy); the claims registry links to it.
+module name to its claim, the first paragraph of its docstring joined into one line (read
+from the source, so importing this package does not import sympy); the claims registry links
+to it.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 r"""The Gaussian channel: for X ~ N(mu, S) and eps ~ N(0, I) independent,
 I(X; AX + sigma eps) = (1/2) log det(I + A S A^T / sigma^2).
 
-Source: Cover & Thomas, Elements of Information Theory, 2nd ed., ch. 8-9 (Gaussian pair
-formula I(X;Y) = (1/2) log(det S_X det S_Y / det S_joint), Exercise 8.9 / Theorem 8.4.1).
-Units: nats.
+Source: Cover & Thomas, Elements of Information Theory, 2nd ed., ch. 8 (Gaussian entropy,
+Theorem 8.4.1, which gives the pair formula I(X;Y) = (1/2) log(det S_X det S_Y / det S_joint))
+and ch. 9 (the Gaussian channel). Units: nats.
 
 Assumed (not derived here): the Gaussian pair formula above, which follows from
 I = h(X) + h(Y) - h(X, Y) and the Gaussian entropy (proofs.gaussian_entropy).
