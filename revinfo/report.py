@@ -245,8 +245,9 @@ def plot_error_vs_n(summary: pd.DataFrame, path: Path) -> Path:
             ax.plot(gt["n"], gt["mae"], color=st["color"], alpha=0.25, lw=1)
         mean = g.groupby("n")["mae"].mean()
         ax.plot(mean.index, mean.values, lw=2, label=est, **st)
-    return _finish(fig, ax, path, "sample size n", "|error| (nats), mean over seeds",
-                   "|error| vs n (thin: per task; thick: mean over tasks)", loglog=True)  # fmt: skip
+    title = "|error| vs n (thin: per task; thick: mean over tasks)"
+    return _finish(fig, ax, path, "sample size n", "|error| (nats), mean over seeds", title,
+                   loglog=True)  # fmt: skip
 
 
 def plot_error_vs_dim(summary: pd.DataFrame, path: Path) -> Path:
@@ -272,8 +273,8 @@ def plot_seconds_vs_n(summary: pd.DataFrame, path: Path) -> Path:
     for i, (est, g) in enumerate(summary.groupby("estimator", sort=False)):
         mean = g.groupby("n")["seconds"].mean()
         ax.plot(mean.index, mean.values, label=est, **_style(i))
-    return _finish(fig, ax, path, "sample size n",
-                   "seconds per cell (mean over tasks and seeds)", "Cost vs n", loglog=True)  # fmt: skip
+    ylabel = "seconds per cell (mean over tasks and seeds)"
+    return _finish(fig, ax, path, "sample size n", ylabel, "Cost vs n", loglog=True)
 
 
 PLOTS = {

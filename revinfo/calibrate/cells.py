@@ -348,7 +348,9 @@ def _as_estimate(out: Any, label: str) -> Estimate:
         return out
     if isinstance(out, (numbers.Real, np.floating, np.integer)) and not isinstance(out, bool):
         return Estimate(float(out), None, label)
-    raise TypeError(f"estimator {label!r} returned {type(out).__name__}, expected Estimate or float")
+    raise TypeError(
+        f"estimator {label!r} returned {type(out).__name__}, expected Estimate or float"
+    )
 
 
 def call_estimator(spec: EstimatorSpec, x: np.ndarray, y: np.ndarray, seed: int) -> Estimate:

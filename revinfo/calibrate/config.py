@@ -112,8 +112,11 @@ def parse(text: str, *, base: str | os.PathLike[str] = ".", source: str = "<stri
         raise ValueError(f"missing key sweep.{missing[0]}")
 
     tasks = _list_of(sw["tasks"], str, "sweep.tasks", "task names")
-    estimators = [_estimator(e, i) for i, e in enumerate(_list(sw["estimators"], "sweep.estimators"))]
-    ns = _list_of(sw["ns"], int, "sweep.ns", "integers") if isinstance(sw["ns"], list) else sw["ns"]
+    entries = _list(sw["estimators"], "sweep.estimators")
+    estimators = [_estimator(e, i) for i, e in enumerate(entries)]
+    ns = sw["ns"]
+    if isinstance(ns, list):
+        ns = _list_of(ns, int, "sweep.ns", "integers")
     seeds = sw["seeds"]
     backend = sw.get("backend", "local")
     workers = sw.get("workers")

@@ -161,8 +161,8 @@ def test_bad_sweeps_rejected_before_any_work(kwargs, match, tmp_path):
         return 0.0
 
     base = {"estimators": [counting], "tasks": [_spy_task()], "ns": [10], "seeds": 1}
-    if "tasks" in kwargs:  # keep the spy in play so its truth would show premature work
-        kwargs = {**kwargs, "tasks": [_spy_task(), *kwargs["tasks"]]} if kwargs["tasks"] else kwargs
+    if kwargs.get("tasks"):  # keep the spy in play so its truth would show premature work
+        kwargs = {**kwargs, "tasks": [_spy_task(), *kwargs["tasks"]]}
     store = tmp_path / "rows.jsonl"
     with pytest.raises(ValueError, match=match):
         calibrate.run(**{**base, **kwargs}, store=store, progress=False)
