@@ -117,8 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true", help="machine-readable output")
     e.set_defaults(func=cmd_entropy)
 
-    from revinfo import cli_commands
+    from revinfo import cli_calibrate, cli_commands
 
+    cli_calibrate.add_commands(sub)
     cli_commands.add_commands(sub)
     return p
 
