@@ -121,6 +121,9 @@ def gaussian_posterior(
 
 
 def _counts(k: int) -> list[int]:
+    """Draws per component: at least one defensive draw each once k >= 4."""
+    if k < 4:
+        return [k, 0, 0]
     c1 = max(1, int(round(k * MIXTURE[1])))
     c2 = max(1, int(round(k * MIXTURE[2])))
     return [k - c1 - c2, c1, c2]
@@ -147,8 +150,11 @@ def sample_mixture(
     half_logdet = torch.log(chol.diagonal(dim1=1, dim2=2)).sum(1)[:, None]
     log_n = -0.5 * d * LOG_2PI + half_logdet - 0.5 * quad
     log_wide = -0.5 * d * LOG_2PI + half_logdet - d * math.log(WIDEN) - 0.5 * quad / WIDEN**2
-    comps = torch.stack([log_n + math.log(MIXTURE[0]), log_wide + math.log(MIXTURE[1]),
-                         lp + math.log(MIXTURE[2])], 0)
+    # the mixture weights are the stratum fractions, so the estimate is exactly unbiased
+    def log_frac(c: int) -> float:
+        return math.log(c / k) if c else -math.inf
+
+    comps = torch.stack([log_n + log_frac(n0), log_wide + log_frac(n1), lp + log_frac(n2)], 0)
     return x, torch.logsumexp(comps, 0), lp
 
 

@@ -1,0 +1,211 @@
+"""mi_noisy against independent truths: the Gaussian-channel closed form, and quadrature of
+h(Y) on a grid (the flow's exact density of Z convolved with the noise by FFT)."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from scipy.signal import fftconvolve
+
+from revinfo import dist, flows
+from revinfo.exact import _importance as imp
+from revinfo.exact import mi_noisy
+
+Z5 = 5.0  # tolerance in standard errors
+
+
+def _log_pz(flow, base, z: np.ndarray) -> np.ndarray:
+    """log p_Z(z) = log p_X(f^-1(z)) + log|det J_{f^-1}(z)|, the flow's exact density."""
+    with torch.no_grad():
+        x, ld = flow.inverse(torch.as_tensor(z, dtype=torch.float64))
+        return (base.log_prob(x) + ld).numpy()
+
+
+def _entropy_on_grid(pz: np.ndarray, dz: float, sigma: float) -> float:
+    """h(Y) for p_Y = p_Z * N(0, sigma^2 I) on a regular grid (any number of axes)."""
+    half = int(math.ceil(8 * sigma / dz))
+    t = np.arange(-half, half + 1) * dz
+    k1 = np.exp(-0.5 * (t / sigma) ** 2) / (math.sqrt(2 * math.pi) * sigma)
+    kern = k1
+    for _ in range(pz.ndim - 1):
+        kern = np.multiply.outer(kern, k1)
+    py = fftconvolve(pz, kern, mode="same") * dz**pz.ndim
+    py = py[py > 1e-300]
+    return float(-(py * np.log(py)).sum() * dz**pz.ndim)
+
+
+def _quadrature_mi(flow, base, sigmas, lo: float, hi: float, points: int):
+    """{sigma: (I, error)} with I = h(Y) - d/2 log(2 pi e sigma^2) on a grid; the error bar
+    is the change when the grid spacing doubles plus the probability mass missing from the box
+    (times 10)."""
+    d = base.event_shape[0]
+    pad = 8 * max(sigmas)
+    axis = np.linspace(lo - pad, hi + pad, points)
+    dz = axis[1] - axis[0]
+    grid = np.stack(np.meshgrid(*([axis] * d), indexing="ij"), -1).reshape(-1, d)
+    pz = np.exp(_log_pz(flow, base, grid)).reshape([points] * d)
+    missing = abs(1 - float(pz.sum() * dz**d))
+    out = {}
+    for sigma in sigmas:
+        fine = _entropy_on_grid(pz, dz, sigma)
+        coarse = _entropy_on_grid(pz[(slice(None, None, 2),) * d], 2 * dz, sigma)
+        const = 0.5 * d * math.log(2 * math.pi * math.e * sigma**2)
+        out[sigma] = (fine - const, abs(fine - coarse) + 10 * missing)
+    return out
+
+
+@pytest.fixture(scope="module")
+def spline2():
+    """A 2-D spline flow on N(0, I) and its quadrature truths at sigma = 0.3 and 1.0."""
+    flow = flows.build("spline", 2, 2, seed=3)
+    base = dist.standard_normal(2)
+    with torch.no_grad():
+        z = flow(base.sample((20000,)))[0]
+    lo, hi = float(z.min()) - 1.0, float(z.max()) + 1.0
+    return flow, base, _quadrature_mi(flow, base, (0.3, 1.0), lo, hi, 768)
+
+
+def _close(e, truth, quad_err=0.0):
+    return abs(e.value - truth) <= Z5 * e.stderr + quad_err
+
+
+# --- closed form ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sigma", [0.2, 1.0])
+def test_linear_flow_mc_matches_closed_form(sigma):
+    flow = flows.build("linear", 3, 2, seed=1)
+    base = dist.gaussian([0.0, 1.0, -1.0], [[1.0, 0.3, 0.0], [0.3, 2.0, 0.5], [0.0, 0.5, 1.5]])
+    exact = mi_noisy(base, flow, sigma)
+    assert exact.stderr is None and exact.method.startswith("closed-form")
+    mc = mi_noisy(base, flow, sigma, method="mc", n=1500, inner=16, seed=2)
+    assert mc.stderr > 0
+    assert _close(mc, exact.value), (mc, exact)
+
+
+def test_nonlinear_flow_is_not_closed_form():
+    e = mi_noisy(dist.standard_normal(2), flows.build("additive", 2, 2), 0.5, n=50, inner=4)
+    assert e.method.startswith("nested-mc")
+
+
+def test_sigma_zero_is_infinite():
+    e = mi_noisy(dist.standard_normal(2), flows.build("affine", 2, 2), 0.0)
+    assert e.value == math.inf and e.stderr is None and "deterministic" in e.method
+
+
+# --- quadrature ---------------------------------------------------------------------------
+
+
+def test_one_dimensional_matches_quadrature():
+    flow = flows.build("elementwise", 1, 2, seed=4, maps=("asinh",))
+    base = dist.standard_normal(1)
+    with torch.no_grad():
+        z = flow(torch.linspace(-9, 9, 2001, dtype=torch.float64)[:, None])[0]
+    truth, err = _quadrature_mi(flow, base, (0.2,), float(z.min()), float(z.max()), 8001)[0.2]
+    assert err < 1e-3
+    e = mi_noisy(base, flow, 0.2, n=2000, inner=16, seed=5)
+    assert e.stderr < 0.02
+    assert _close(e, truth, err), (e, truth, err)
+
+
+@pytest.mark.parametrize("sigma", [0.3, 1.0])
+def test_two_dimensional_spline_matches_quadrature(spline2, sigma):
+    flow, base, truths = spline2
+    truth, err = truths[sigma]
+    assert err < 5e-3
+    e = mi_noisy(base, flow, sigma, n=1000, inner=16, seed=6)
+    assert e.stderr < 0.02
+    assert _close(e, truth, err), (e, truth, err)
+
+
+def test_plain_estimator_is_biased_and_ours_passes_the_doubling_check(spline2):
+    flow, base, truths = spline2
+    truth, err = truths[1.0]
+    plain = mi_noisy(base, flow, 1.0, n=4000, inner=4, seed=7, method="plain")
+    # log of a 4-draw mean is biased low, so h(Y) and I come out too high
+    assert plain.value - truth > Z5 * plain.stderr + err, (plain, truth)
+    ours = mi_noisy(base, flow, 1.0, n=1000, inner=16, seed=7)
+    # the check: |shift| <= max(stderr, 3 * stderr of the paired shift)
+    assert ours.extra["inner_check_ok"]
+    assert abs(ours.extra["inner_shift"]) <= 2 * ours.stderr
+    assert _close(ours, truth, err), (ours, truth)
+
+
+def test_inner_check_warns_when_the_value_moves():
+    parts = {
+        "L": torch.zeros(100, dtype=torch.float64),
+        "L_half": torch.full((100,), 1.0, dtype=torch.float64) + 1e-3 * torch.arange(100.0),
+        "L_raw": torch.zeros(100, dtype=torch.float64),
+        "ess": torch.ones(100, dtype=torch.float64),
+    }
+    controls = torch.randn(100, 1, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    with pytest.warns(imp.InnerDrawWarning, match="doubling the inner draws"):
+        _, _, extra = imp.summarize(lambda L: -L + controls[:, 0] * 0.01, parts, controls,
+                                    torch.zeros(1, dtype=torch.float64), 8, "test")
+    assert not extra["inner_check_ok"]
+
+
+@pytest.mark.slow
+def test_stderr_covers_the_quadrature_truth(spline2):
+    flow, base, truths = spline2
+    truth, err = truths[0.3]
+    hits = 0
+    runs = 40
+    for seed in range(runs):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", imp.InnerDrawWarning)
+            e = mi_noisy(base, flow, 0.3, n=200, inner=16, seed=100 + seed)
+        lo, hi = e.ci(0.95)
+        hits += lo - err <= truth <= hi + err
+    assert 0.85 <= hits / runs <= 1.0, hits
+
+
+# --- shape of the curve, determinism, validation ----------------------------------------------
+
+
+def test_decreasing_in_sigma(spline2):
+    flow, base, _ = spline2
+    es = [mi_noisy(base, flow, s, n=400, inner=16, seed=8) for s in (0.2, 0.5, 1.0)]
+    for a, b in zip(es[:-1], es[1:]):
+        assert a.value - b.value > Z5 * math.hypot(a.stderr, b.stderr), (a, b)
+
+
+def test_same_seed_is_bit_identical():
+    flow, base = flows.build("affine", 3, 2, seed=2), dist.logistic(3)
+    a = mi_noisy(base, flow, 0.4, n=200, inner=16, seed=11)
+    b = mi_noisy(base, flow, 0.4, n=200, inner=16, seed=11)
+    c = mi_noisy(base, flow, 0.4, n=200, inner=16, seed=12)
+    assert (a.value, a.stderr) == (b.value, b.stderr)
+    assert a.value != c.value
+
+
+@pytest.mark.parametrize(
+    ("base", "inner"),
+    # a bounded base needs more inner draws (the Gaussian proposal ignores the edges)
+    [(dist.laplace(2), 16), (dist.uniform([-1, -1], [1, 1]), 256), (dist.student_t(2, 5.0), 16)],
+)
+def test_non_gaussian_bases_pass_the_inner_check(base, inner):
+    e = mi_noisy(base, flows.build("affine", 2, 2, seed=1), 0.5, n=300, inner=inner, seed=1)
+    assert math.isfinite(e.value) and 0 < e.stderr < 0.1
+    assert e.value > 0 and e.extra["inner_check_ok"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"sigma": -1.0}, "sigma"), ({"sigma": float("nan")}, "sigma"), ({"n": 1}, "n"),
+     ({"inner": 7}, "inner"), ({"method": "magic"}, "method")],
+)
+def test_bad_input(kwargs, match):
+    args = {"sigma": 0.5, **kwargs}
+    sigma = args.pop("sigma")
+    with pytest.raises(ValueError, match=match):
+        mi_noisy(dist.standard_normal(2), flows.build("affine", 2, 2), sigma, **args)
+
+
+def test_flow_dimension_mismatch():
+    with pytest.raises(ValueError, match="dimension"):
+        mi_noisy(dist.standard_normal(3), flows.build("affine", 2, 2), 0.5)
