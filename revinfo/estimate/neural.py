@@ -6,8 +6,10 @@ Every bound is written once, as a pure function of a critic score matrix
 are nats. The same functions serve :func:`mi_neural` (a learned critic) and the
 exact-critic diagnostics (pass ``scores = log p(x_i, y_j) / (p(x_i) p(y_j))``).
 
-All four are tight at the log density ratio ``log p(x, y) / (p(x) p(y))`` (up to an
-additive constant for DV, InfoNCE and SMILE; exactly for NWJ as parameterised here).
+At the log density ratio ``log p(x, y) / (p(x) p(y))`` NWJ (as parameterised here) and DV
+equal I(X;Y) in expectation (DV in the large-B limit, and for any added constant);
+SMILE does too up to its clipping bias; InfoNCE approaches I only when I << log B,
+since it never exceeds log B.
 
 References:
     Belghazi et al., "Mutual Information Neural Estimation", ICML 2018 (MINE; DV bound and

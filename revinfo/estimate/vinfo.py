@@ -93,7 +93,12 @@ def _fit_logistic(z: np.ndarray, codes: np.ndarray, n_classes: int, l2: float) -
     return res.x.reshape(d + 1, n_classes)
 
 
-def _discrete(z, labels, val_fraction, rng, l2):
+_Fit = tuple[np.ndarray | None, np.ndarray | None, int, dict[str, Any]]
+
+
+def _discrete(
+    z: np.ndarray, labels: np.ndarray, val_fraction: float, rng: np.random.Generator, l2: float
+) -> _Fit:
     if labels.ndim == 2 and labels.shape[1] == 1:
         labels = labels[:, 0]
     if labels.ndim != 1:
@@ -126,7 +131,9 @@ def _gaussian_nll(resid: np.ndarray, cov: np.ndarray) -> np.ndarray:
     return 0.5 * (resid.shape[1] * _LOG_2PI + logdet + np.sum(sol**2, axis=0))
 
 
-def _continuous(z, labels, val_fraction, rng, l2):
+def _continuous(
+    z: np.ndarray, labels: np.ndarray, val_fraction: float, rng: np.random.Generator, l2: float
+) -> _Fit:
     y = _validate.samples(labels, "labels")
     n, k = y.shape
     perm = rng.permutation(n)
