@@ -14,4 +14,6 @@ settings.register_profile(
 settings.register_profile("dev", deadline=None, max_examples=100)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+# One torch thread per test process: the suite runs under pytest-xdist (-n 2) on 2 cores,
+# and oversubscribed intra-op threads make small float64 ops several times slower.
+torch.set_num_threads(1)
