@@ -1,0 +1,132 @@
+"""mi_weight_noise against a 1-D quadrature of the mixture density, and an independent
+computation through the exact density of g((W + Delta) X)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from scipy import integrate
+
+from revinfo import dist, flows
+from revinfo.exact import mi_weight_noise
+
+Z5 = 5.0
+EULER = 0.5772156649015329
+
+
+def _quadrature_scalar(w: float, s: float) -> tuple[float, float]:
+    """I(X; (w + delta) X), X ~ N(0, 1), delta ~ N(0, s^2), by nested quadrature.
+
+    p(u) = int phi(x) N(u; w x, s^2 x^2) dx (even in u); I = h(U) - 1/2 log(2 pi e s^2) - E log|X|
+    with E log|X| = -(gamma + log 2) / 2. Returns (I, quadrature error bound).
+    """
+
+    def p(u: float) -> float:
+        def f(x):
+            sd = s * abs(x)
+            return math.exp(-0.5 * x * x - 0.5 * ((u - w * x) / sd) ** 2) / (2 * math.pi * sd)
+
+        a, _ = integrate.quad(f, 0, np.inf, epsabs=1e-13, epsrel=1e-11, limit=200)
+        b, _ = integrate.quad(f, -np.inf, 0, epsabs=1e-13, epsrel=1e-11, limit=200)
+        return a + b
+
+    def plogp(u: float) -> float:
+        v = p(u)
+        return -v * math.log(v) if v > 0 else 0.0
+
+    h_half, err = integrate.quad(plogp, 0, np.inf, epsabs=1e-10, epsrel=1e-9, limit=200)
+    e_log_abs_x = -(EULER + math.log(2.0)) / 2
+    return 2 * h_half - 0.5 * math.log(2 * math.pi * math.e * s**2) - e_log_abs_x, 2 * err + 1e-6
+
+
+@pytest.mark.parametrize("s", [0.3, 1.0])
+def test_scalar_matches_quadrature(s):
+    truth, err = _quadrature_scalar(1.0, s)
+    e = mi_weight_noise(dist.standard_normal(1), [[1.0]], s, n=3000, inner=16, seed=1)
+    assert e.stderr < 0.02 and e.extra["inner_check_ok"]
+    assert abs(e.value - truth) <= Z5 * e.stderr + err, (e, truth, err)
+
+
+def test_rises_as_noise_shrinks():
+    base, w = dist.standard_normal(2), [[1.0, 0.5], [-0.3, 1.2]]
+    es = [mi_weight_noise(base, w, s, n=600, inner=16, seed=2) for s in (3.0, 1.0, 0.3, 0.1)]
+    assert 0 < es[0].value < es[1].value
+    for a, b in zip(es[:-1], es[1:]):
+        assert b.value - a.value > Z5 * math.hypot(a.stderr, b.stderr), (a, b)
+    assert es[0].value < 0.5  # large noise: little information left
+
+
+def test_zero_noise_is_infinite_and_rank_deficient_is_refused():
+    base = dist.standard_normal(2)
+    e = mi_weight_noise(base, [[1.0, 0.0], [0.0, 2.0]], 0.0)
+    assert e.value == math.inf and e.stderr is None
+    with pytest.raises(ValueError, match="rank"):
+        mi_weight_noise(base, [[1.0, 1.0]], 0.0)
+
+
+def _through_flow_exact_density(base, w, s, g, n, inner, seed):
+    """I(X; Z), Z = g(U), from Z's exact conditional density p(z | x) =
+    N(g^-1(z); W x, s^2 |x|^2 I) |det J_{g^-1}(z)|, the marginal by plain prior draws."""
+    gen = torch.Generator().manual_seed(seed + 1)  # not the stream that drew x
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        x = base.sample((n,))
+        xp = base.sample((inner,))
+    k = w.shape[0]
+    u = x @ w.T + s * x.norm(dim=1, keepdim=True) * torch.randn(n, k, generator=gen,
+                                                                 dtype=torch.float64)
+    with torch.no_grad():
+        z = g(u)[0]
+        ub, ld_inv = g.inverse(z)
+
+    def log_cond(xs):  # (m, d) -> (n, m): log p(z_i | x_j)
+        sd = s * xs.norm(dim=1)
+        r = ub[:, None, :] - (xs @ w.T)[None, :, :]
+        return (-k * torch.log(sd) - 0.5 * k * math.log(2 * math.pi) - 0.5 * r.pow(2).sum(-1)
+                / sd**2 + ld_inv[:, None])
+
+    own = torch.diagonal(log_cond(x))
+    marg = torch.logsumexp(log_cond(xp), 1) - math.log(inner)
+    t = own - marg
+    return float(t.mean()), float(t.std() / math.sqrt(n))
+
+
+def test_value_does_not_depend_on_the_flow():
+    base = dist.standard_normal(2)
+    w = torch.tensor([[1.0, 0.4], [0.2, -0.8]], dtype=torch.float64)
+    g = flows.build("affine", 2, 3, seed=5)
+    plain = mi_weight_noise(base, w, 1.0, n=1000, inner=16, seed=3)
+    with_g = mi_weight_noise(base, w, 1.0, g, n=1000, inner=16, seed=3)
+    assert (plain.value, plain.stderr) == (with_g.value, with_g.stderr)
+    # independent: through g's exact density (the log-dets cancel in the ratio per point)
+    ref, ref_se = _through_flow_exact_density(base, w, 1.0, g, 1500, 4000, seed=4)
+    assert abs(with_g.value - ref) <= Z5 * math.hypot(with_g.stderr, ref_se), (with_g, ref)
+
+
+def test_same_seed_is_bit_identical():
+    base, w = dist.laplace(2), [[1.0, 0.5], [0.0, 1.0], [0.3, 0.3]]
+    a = mi_weight_noise(base, w, 0.5, n=300, inner=64, seed=9)
+    b = mi_weight_noise(base, w, 0.5, n=300, inner=64, seed=9)
+    c = mi_weight_noise(base, w, 0.5, n=300, inner=64, seed=10)
+    assert a.extra["inner_check_ok"]
+    assert (a.value, a.stderr) == (b.value, b.stderr)
+    assert a.value != c.value
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [(([[1.0, 0.0]], -0.1), "noise_scale"), (([[1.0, 0.0, 0.0]], 0.5), "weight"),
+     (([[1.0, float("nan")]], 0.5), "weight")],
+)
+def test_bad_input(args, match):
+    with pytest.raises(ValueError, match=match):
+        mi_weight_noise(dist.standard_normal(2), *args)
+
+
+def test_flow_of_the_wrong_dimension():
+    with pytest.raises(ValueError, match="2-dimensional"):
+        mi_weight_noise(dist.standard_normal(2), [[1.0, 0.0], [0.0, 1.0]], 0.5,
+                        flows.build("affine", 3, 2))
