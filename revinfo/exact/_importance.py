@@ -46,7 +46,12 @@ def gaussian_params(dist: D.Distribution) -> tuple[torch.Tensor, torch.Tensor] |
 
 
 def log_prob(dist: D.Distribution, x: torch.Tensor) -> torch.Tensor:
-    """log p_X(x) over the last axis, -inf outside the support (no validation error)."""
+    """log p_X(x) over the last axis, -inf outside the support (no validation error).
+
+    Evaluated where the distribution's parameters live (the CPU for ``revinfo.dist``) and
+    returned on x's device."""
+    if x.device.type != "cpu":
+        return log_prob(dist, x.to("cpu")).to(x.device)
     flat = x.reshape(-1, x.shape[-1])
     inside = dist.support.check(flat)
     if inside.ndim > 1:
@@ -64,7 +69,7 @@ def prior_terms(
     """log p_X(x), its gradient, and the PSD part of -Hessian (exact for a Gaussian base)."""
     g = gaussian_params(dist)
     if g is not None:
-        mean, cov = g
+        mean, cov = (t.to(x.device) for t in g)
         prec = torch.linalg.inv(cov)
         prec = 0.5 * (prec + prec.T)
         return log_prob(dist, x), -(x - mean) @ prec, prec.expand(x.shape[0], -1, -1)
@@ -138,7 +143,7 @@ def sample_mixture(
     """
     m, d = mean.shape
     n0, n1, n2 = _counts(k)
-    u = torch.randn(m, n0 + n1, d, dtype=mean.dtype, device=mean.device)
+    u = torch.randn(m, n0 + n1, d, dtype=mean.dtype).to(mean.device)  # CPU stream: seeded
     u[:, n0:] *= WIDEN
     # x = mean + L^{-T} u  has covariance P^{-1}
     step = torch.linalg.solve_triangular(chol.transpose(1, 2), u.transpose(1, 2), upper=True)

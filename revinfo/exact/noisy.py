@@ -38,6 +38,7 @@ is Goldfeld et al., "Estimating Information Flow in Deep Neural Networks", ICML 
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 
@@ -148,7 +149,7 @@ def _plain_chunk(flow, dist, x, eps, sigma, inner):
     m, d = x.shape
     with torch.no_grad():
         y = flow(x)[0] + sigma * eps
-        u = torch.randn(m, inner, d, dtype=x.dtype, device=x.device)
+        u = torch.randn(m, inner, d, dtype=x.dtype).to(x.device)
         zs = (y[:, None, :] - sigma * u).reshape(-1, d)
         xs, ld_inv = flow.inverse(zs)
         logw = (imp.log_prob(dist, xs) + ld_inv).reshape(m, inner)
@@ -157,6 +158,8 @@ def _plain_chunk(flow, dist, x, eps, sigma, inner):
 
 def _run_chunks(fn, flow, dist, n, inner, sigma, seed, device, *args):
     d = _dist.dim(dist)
+    if torch.device(device).type != "cpu":  # a copy of the flow runs there; the RNG stays on CPU
+        flow = copy.deepcopy(flow).to(device)
     rows = max(1, INNER_ROWS // max(inner, 1))
     parts: dict[str, list[torch.Tensor]] = {}
     with torch.random.fork_rng(devices=[]):
@@ -199,7 +202,8 @@ def mi_noisy(
         n_entropy: forward passes for E log|det J| (default 50 n; unused for constant log-det).
         method: ``"auto"`` (closed form where it exists, else ``"mc"``), ``"closed-form"``,
             ``"mc"`` (forced Monte Carlo) or ``"plain"`` (textbook nested MC, biased).
-        device: where the flow evaluations run (the flow is used as is; put it there first).
+        device: where the nested Monte Carlo's flow evaluations run (a copy of the flow is
+            moved there; random draws stay on the CPU so seeds mean the same everywhere).
 
     Example:
         >>> from revinfo import dist, flows
