@@ -4,7 +4,67 @@
 from __future__ import annotations
 
 import argparse
+import json
+import math
+
+
+def _truth_cell(task, compute: bool) -> dict:
+    """The truth of a task for the listing; Monte Carlo truths only when ``compute``."""
+    if not (compute or task.cheap_truth):
+        return {"truth": None, "truth_stderr": None, "truth_method": None, "truth_text": "lazy"}
+    t = task.truth
+    if math.isinf(t.value):
+        text = "inf" if t.value > 0 else "-inf"
+    elif t.stderr is None:
+        text = f"{t.value:.4f}"
+    else:
+        text = f"{t.value:.4f} ± {t.stderr:.2g}"
+    return {"truth": t.value, "truth_stderr": t.stderr, "truth_method": t.method,
+            "truth_text": text}
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    """``revinfo tasks``: name, dims, truth and description of the registered tasks."""
+    from fnmatch import fnmatchcase
+
+    from revinfo import tasks
+    from revinfo.cli import _jsonable
+
+    names = tasks.names(args.tag)
+    if args.patterns:
+        names = [n for n in names if any(fnmatchcase(n, p) for p in args.patterns)]
+    if not names:
+        what = f"tag {args.tag!r}" if args.tag else "the given names"
+        raise ValueError(f"no task matches {what}; see `revinfo tasks` for the list")
+    rows = []
+    for name in names:
+        task = tasks.get(name)
+        rows.append({"name": name, "dims": list(task.dims), **_truth_cell(task, args.truths),
+                     "cheap_truth": task.cheap_truth, "tags": list(task.tags),
+                     "description": task.description})
+    if args.json:
+        for r in rows:
+            r.pop("truth_text")
+        print(json.dumps(_jsonable(rows), indent=2))
+        return 0
+    table = [(r["name"], "x".join(map(str, r["dims"])), r["truth_text"], r["description"])
+             for r in rows]
+    header = ("name", "dims", "truth (nats)", "description")
+    widths = [max(len(h), *(len(t[i]) for t in table)) for i, h in enumerate(header[:3])]
+    for line in [header, *table]:
+        print("  ".join([line[0].ljust(widths[0]), line[1].rjust(widths[1]),
+                         line[2].rjust(widths[2]), line[3]]))
+    if not args.truths and any(r["truth_text"] == "lazy" for r in rows):
+        print("lazy: a Monte Carlo truth, not computed here; pass --truths to compute it")
+    return 0
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     """Register this module's subcommands."""
+    t = sub.add_parser("tasks", help="list the ground-truth tasks with their true I(X;Y)")
+    t.add_argument("patterns", nargs="*", help="only names matching these globs (e.g. 'noisy-*')")
+    t.add_argument("--tag", help="only tasks carrying this tag (e.g. gaussian, flow, noisy-channel)")
+    t.add_argument("--truths", action="store_true",
+                   help="also compute Monte Carlo truths (slow; otherwise shown as 'lazy')")
+    t.add_argument("--json", action="store_true", help="machine-readable output")
+    t.set_defaults(func=cmd_tasks)
