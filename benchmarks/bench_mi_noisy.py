@@ -24,13 +24,15 @@ from revinfo import dist, flows
 from revinfo.exact import mi_noisy
 
 
-def run_case(kind: str, d: int, sigma: float, n: int, inner: int, seed: int) -> dict:
+def run_case(kind: str, d: int, sigma: float, n: int, inner: int, seed: int,
+             device: str = "cpu") -> dict:
     flow = flows.build(kind, d, 4, seed=0)
     load = os.getloadavg()[0]
     t0 = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        e = mi_noisy(dist.standard_normal(d), flow, sigma, n=n, inner=inner, seed=seed)
+        e = mi_noisy(dist.standard_normal(d), flow, sigma, n=n, inner=inner, seed=seed,
+                     device=device)
     return {
         "kind": kind, "d": d, "sigma": sigma, "n": n, "inner": inner,
         "value": e.value, "stderr": e.stderr, "seconds": time.perf_counter() - t0,
@@ -38,6 +40,7 @@ def run_case(kind: str, d: int, sigma: float, n: int, inner: int, seed: int) -> 
         "inner_check_ok": e.extra.get("inner_check_ok"),
         "ess_fraction_mean": e.extra.get("ess_fraction_mean"),
         "warned": bool(caught), "load_1min_before": load, "threads": torch.get_num_threads(),
+        "device": device,
     }
 
 
@@ -50,6 +53,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--inner", type=int, default=32)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--device", default="cpu", help="where the nested flow evaluations run")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -59,7 +63,7 @@ def main(argv: list[str] | None = None) -> None:
     for case in args.cases:
         kind, d = case.split(":")
         for sigma in args.sigmas:
-            row = run_case(kind, int(d), sigma, args.n, args.inner, args.seed)
+            row = run_case(kind, int(d), sigma, args.n, args.inner, args.seed, args.device)
             if args.json:
                 print(json.dumps(row), flush=True)
             else:
