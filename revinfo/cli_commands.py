@@ -59,6 +59,36 @@ def cmd_tasks(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_claims(args: argparse.Namespace) -> int:
+    """Run theory claims; exit 1 if one does not hold, 2 for an unknown name."""
+    from revinfo import claims
+    from revinfo.cli import UsageError, _print_table
+
+    unknown = [n for n in args.names if n not in claims.names()]
+    if unknown:
+        raise UsageError(f"unknown claim(s) {unknown}; expected names from {claims.names()}")
+    results = claims.run(args.names or None, seed=args.seed)
+    if args.json:
+        print(json.dumps([r.to_dict() for r in results], indent=2, allow_nan=False))
+    else:
+        rows = [{"claim": r.name, "kind": r.kind, "holds": "yes" if r.holds else "NO",
+                 "seconds": r.seconds, "key numbers": _key_numbers(r.evidence)}
+                for r in results]
+        _print_table(rows, ["claim", "kind", "holds", "seconds", "key numbers"])
+    return 0 if all(r.holds for r in results) else 1
+
+
+def _key_numbers(evidence: dict, most: int = 4) -> str:
+    """The first few scalar numbers of a claim's evidence, for the table."""
+    parts = []
+    for k, v in evidence.items():
+        if isinstance(v, float) and not isinstance(v, bool):
+            parts.append(f"{k}={v:.4g}")
+        if len(parts) == most:
+            break
+    return ", ".join(parts)
+
+
 def add_commands(sub: argparse._SubParsersAction) -> None:
     """Register this module's subcommands."""
     t = sub.add_parser("tasks", help="list the ground-truth tasks with their true I(X;Y)")
@@ -68,3 +98,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                    help="also compute Monte Carlo truths (slow; otherwise shown as 'lazy')")
     t.add_argument("--json", action="store_true", help="machine-readable output")
     t.set_defaults(func=cmd_tasks)
+
+    c = sub.add_parser("claims", help="run theory claims as executable checks")
+    c.add_argument("names", nargs="*", metavar="NAME", help="claims to run (default: all)")
+    c.add_argument("--json", action="store_true", help="machine-readable output")
+    c.add_argument("--seed", type=int, default=0)
+    c.set_defaults(func=cmd_claims)
