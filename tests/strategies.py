@@ -22,3 +22,31 @@ def flow_specs(draw, max_dim: int = 6, kind_strategy=kinds):
 
 
 weight_scales = st.one_of(st.none(), st.floats(min_value=0.1, max_value=3.0))
+
+
+# --- claims (tests/claims) ---------------------------------------------------------------
+
+volume_preserving_kinds = st.sampled_from(["additive", "revnet", "orthogonal"])
+sigmas = st.floats(min_value=0.1, max_value=2.0)
+correlations = st.floats(min_value=-0.95, max_value=0.95)
+
+
+@st.composite
+def matrices(draw, rows: int, cols: int, scale: float = 2.0):
+    """A rows x cols matrix with entries in [-scale, scale] (numpy, float64)."""
+    import numpy as np
+
+    entries = st.floats(min_value=-scale, max_value=scale, allow_nan=False)
+    return np.array(draw(st.lists(entries, min_size=rows * cols, max_size=rows * cols)),
+                    dtype=np.float64).reshape(rows, cols)
+
+
+@st.composite
+def linear_gaussian_chains(draw, max_dim: int = 4):
+    """(cov_x, A, s1, B, s2) for X -> T1 = A X + s1 e1 -> T2 = B T1 + s2 e2."""
+    import numpy as np
+
+    dx, d1, d2 = (draw(st.integers(1, max_dim)) for _ in range(3))
+    m = draw(matrices(dx, dx))
+    cov = m @ m.T + 0.1 * np.eye(dx)
+    return cov, draw(matrices(d1, dx)), draw(sigmas), draw(matrices(d2, d1)), draw(sigmas)
