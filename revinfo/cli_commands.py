@@ -93,7 +93,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     """Register this module's subcommands."""
     t = sub.add_parser("tasks", help="list the ground-truth tasks with their true I(X;Y)")
     t.add_argument("patterns", nargs="*", help="only names matching these globs (e.g. 'noisy-*')")
-    t.add_argument("--tag", help="only tasks carrying this tag (e.g. gaussian, flow, noisy-channel)")
+    t.add_argument("--tag", help="only tasks with this tag (e.g. gaussian, flow, noisy-channel)")
     t.add_argument("--truths", action="store_true",
                    help="also compute Monte Carlo truths (slow; otherwise shown as 'lazy')")
     t.add_argument("--json", action="store_true", help="machine-readable output")

@@ -31,7 +31,8 @@ def name(d: int, s: float) -> str:
 
 
 def weight(d: int) -> np.ndarray:
-    return np.random.default_rng(task_seed(f"weight-noise-d{d}")).standard_normal((d, d)) / math.sqrt(d)
+    rng = np.random.default_rng(task_seed(f"weight-noise-d{d}"))
+    return rng.standard_normal((d, d)) / math.sqrt(d)
 
 
 def _tags(s: float) -> tuple[str, ...]:

@@ -1,0 +1,82 @@
+"""The task registry: names, tags, aliases, and every task's sampler (shape, dtype, seeds)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from revinfo import flows, tasks
+from revinfo.tasks import registry, transformed
+
+NAMES = tasks.names()
+
+
+def test_names_are_a_manageable_sorted_unique_list():
+    assert NAMES == sorted(set(NAMES))
+    assert 40 <= len(NAMES) <= 200
+    families = {"gaussian", "transformed", "student-t", "noisy-channel", "deterministic",
+                "discrete", "weight-noise"}
+    tags = {t for n in NAMES for t in registry._TAGS[n]}
+    assert families <= tags
+
+
+def test_names_builds_nothing():
+    registry._load_families()
+    before = dict(registry._CACHE)
+    tasks.names()
+    tasks.names("flow")
+    assert registry._CACHE == before
+
+
+def test_every_flow_kind_is_covered():
+    assert set(transformed.FLOW_KINDS) == set(flows.kinds())
+    for kind in flows.kinds():
+        assert f"gaussian-d5-rho0.8-dense+{kind}" in NAMES
+
+
+def test_tag_filter_matches_the_built_tasks():
+    for tag in ("gaussian", "noisy-channel", "monte-carlo", "log-ratio"):
+        chosen = tasks.names(tag)
+        assert chosen and set(chosen) <= set(NAMES)
+        for name in chosen[:5]:
+            assert tag in tasks.get(name).tags
+
+
+def test_monte_carlo_truths_are_not_marked_cheap():
+    for name in tasks.names("monte-carlo"):
+        assert not tasks.get(name).cheap_truth, name
+
+
+def test_former_names_still_work():
+    old = tasks.get("gaussian-1d-rho0.9")
+    assert old.name == "gaussian-1d-rho0.9" and "gaussian-1d-rho0.9" not in NAMES
+    assert old.truth.value == tasks.get("gaussian-d1-rho0.9").truth.value
+    assert old.truth.value == pytest.approx(-0.5 * math.log(1 - 0.81), rel=1e-12)
+    assert tasks.get("gaussian-1d-rho0.9") is old
+
+
+def test_unknown_names_are_rejected():
+    with pytest.raises(ValueError, match="unknown task 'nope'"):
+        tasks.get("nope")
+    with pytest.raises(TypeError, match="str"):
+        tasks.get(3)
+    with pytest.raises(ValueError, match="already registered"):
+        tasks.register(NAMES[0], lambda: None)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_sampler_shape_dtype_and_seed(name):
+    task = tasks.get(name)
+    assert task.name == name and task.description
+    dx, dy = task.dims
+    x, y = task.sample(16, seed=3)
+    assert x.shape == (16, dx) and y.shape == (16, dy)
+    assert x.dtype == np.float64 and y.dtype == np.float64
+    assert np.isfinite(x).all() and np.isfinite(y).all()
+    x2, y2 = task.sample(16, seed=3)
+    np.testing.assert_array_equal(x, x2)
+    np.testing.assert_array_equal(y, y2)
+    x3, _ = task.sample(16, seed=4)
+    assert not np.array_equal(x, x3) or name.startswith("discrete-m16")
