@@ -18,6 +18,7 @@ DEMO_TASKS = [
     "gaussian-d2-rho0.8-dense+affine",
     "gaussian-d2-rho0.8-dense+spline",
     "student-t-d2-df3",
+    "noisy-affine-d2-sigma0.5",
 ]
 DEMO_ESTIMATORS: list[Any] = [
     "mi_ksg",

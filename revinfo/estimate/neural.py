@@ -79,7 +79,8 @@ def bound_dv(scores: Tensor) -> Tensor:
     .. math:: I_{DV} = \frac1B\sum_i f_{ii} - \log \frac{1}{B(B-1)}\sum_{i\ne j} e^{f_{ij}}
 
     Equals I(X;Y) in the large-B limit at ``f = log p(x,y)/(p(x)p(y)) + c`` for any c.
-    The log of a sample mean makes the batch value biased low for finite B.
+    At a fixed critic the batch value is biased *high* for finite B: E[log mean] <= log E
+    (Jensen), and the log-mean enters with a minus sign.
     (Belghazi et al. 2018.)
     """
     _square(scores)
