@@ -27,8 +27,11 @@ is Goldfeld et al., "Estimating Information Flow in Deep Neural Networks", ICML 
     :math:`\sigma^2((\varepsilon\cdot\nabla\log p_Z)^2 - |\nabla\log p_Z|^2)`. This is the split
     h(Y) = h(X) + E log|det J| + E[log p_Z(Z) - log p_Y(Y)] with the weights of the terms
     fitted rather than fixed, so it stays precise at large sigma too;
-  - a check that the value with the first half of the inner draws agrees with the full value
-    (``extra["inner_check"]``); an :class:`InnerDrawWarning` if it moves beyond its stderr.
+  - inner draws per point chosen adaptively by default (``inner="auto"``: from a pilot's
+    effective sample size, then doubled for all points while the value with each point's first
+    half of draws differs significantly from the full value, up to ``max_inner``; the rounds
+    in ``extra["inner_path"]``), or a fixed count; an :class:`InnerDrawWarning` if the check
+    still fails (``extra["inner_check_ok"]``, ``extra["inner_cap_reached"]``).
 
   ``stderr`` is the outer-sample CLT error of the control-variate mean plus the propagated
   error of E log|det J|.
@@ -57,7 +60,6 @@ from revinfo.flows.structure import has_constant_logabsdet
 from revinfo.result import Estimate
 
 METHODS = ("auto", "closed-form", "mc", "plain")
-INNER_ROWS = 1 << 15  # outer points per chunk x inner draws
 
 
 def _seeds(seed: int | None) -> tuple[int, int]:
@@ -120,8 +122,9 @@ def _log_noise(y: torch.Tensor, fx: torch.Tensor, sigma: float) -> torch.Tensor:
     return -0.5 * d * math.log(2 * math.pi * sigma**2) - 0.5 * (y - fx).pow(2).sum(-1) / sigma**2
 
 
-def _nested_chunk(flow, dist, x, eps, sigma, inner, refine=1):
-    """Per-point quantities for one chunk of outer points."""
+def _nested_chunk(flow, dist, x, eps, sigma, refine=1):
+    """Per-point quantities for one chunk of outer points: the proposal (posterior mean and
+    Cholesky factor of its precision), y, and the control-variate columns."""
     m, d = x.shape
     z, ld, jac, grad = _jacobian(flow, x, dist)
     y = z + sigma * eps
@@ -133,14 +136,7 @@ def _nested_chunk(flow, dist, x, eps, sigma, inner, refine=1):
         z1, _, jac1, _ = _jacobian(flow, mean, dist)
         _, g1, h1 = imp.prior_terms(dist, mean)
         mean, chol = imp.gaussian_posterior(mean, g1, h1, jac1, y - z1, var)
-
-    def draw(xs, logq, lps):
-        fxs = flow(xs.reshape(-1, d))[0].reshape(m, -1, d)
-        return lps + _log_noise(y[:, None, :], fxs, sigma) - logq
-
-    with torch.no_grad():
-        out = imp.inner_halves(draw, dist, mean, chol, inner)
-    out.update({"eps2": eps.pow(2).sum(1), "lp": lp0, "ld": ld})
+    out = {"mean": mean, "chol": chol, "y": y, "eps2": eps.pow(2).sum(1), "lp": lp0, "ld": ld}
     out["cv_lap1"], out["cv_lap2"] = imp.laplace_controls(cv_chol, jac, gprior, eps, sigma)
     if grad is not None:
         # grad_z log p_Z = J^{-T} grad_x [log p_X - log|det J|]
@@ -163,22 +159,24 @@ def _plain_chunk(flow, dist, x, eps, sigma, inner):
     return {"L": imp.log_mean(logw, corrected=False)}
 
 
-def _run_chunks(fn, flow, dist, n, inner, sigma, seed, device, *args):
+def _run_chunks(fn, flow, dist, n, sigma, device, *args, rows=4096):
+    """Outer draws (x, eps) from the global torch RNG (seeded by the caller), ``fn`` per chunk
+    of ``rows`` points on ``device``; results concatenated on the CPU."""
     d = _dist.dim(dist)
-    if torch.device(device).type != "cpu":  # a copy of the flow runs there; the RNG stays on CPU
-        flow = copy.deepcopy(flow).to(device)
-    rows = max(1, INNER_ROWS // max(inner, 1))
     parts: dict[str, list[torch.Tensor]] = {}
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        x_all = dist.sample((n,)).to(torch.float64)
-        eps_all = torch.randn(n, d, dtype=torch.float64)
-        for i in range(0, n, rows):
-            x = x_all[i : i + rows].to(device)
-            eps = eps_all[i : i + rows].to(device)
-            for key, v in fn(flow, dist, x, eps, sigma, inner, *args).items():
-                parts.setdefault(key, []).append(v.detach().to("cpu"))
+    x_all = dist.sample((n,)).to(torch.float64)
+    eps_all = torch.randn(n, d, dtype=torch.float64)
+    for i in range(0, n, rows):
+        x = x_all[i : i + rows].to(device)
+        eps = eps_all[i : i + rows].to(device)
+        for key, v in fn(flow, dist, x, eps, sigma, *args).items():
+            parts.setdefault(key, []).append(v.detach().to("cpu"))
     return {k: torch.cat(v) for k, v in parts.items()}
+
+
+def _on(flow, device):
+    """The flow, or a copy of it on ``device`` (random draws stay on the CPU)."""
+    return flow if torch.device(device).type == "cpu" else copy.deepcopy(flow).to(device)
 
 
 def _closed_form(a: torch.Tensor, cov: torch.Tensor, sigma: float, t0: float) -> Estimate:
@@ -193,7 +191,8 @@ def mi_noisy(
     *,
     n: int = 4000,
     seed: int | None = 0,
-    inner: int = 64,
+    inner: int | str = "auto",
+    max_inner: int = imp.MAX_INNER,
     n_entropy: int | None = None,
     method: str = "auto",
     refine: int = 1,
@@ -206,7 +205,13 @@ def mi_noisy(
         flow: an invertible network on R^d (anything ``revinfo.flows.as_flow`` accepts).
         sigma: noise scale, >= 0; 0 gives ``math.inf`` (a deterministic invertible map).
         n: outer samples of the nested Monte Carlo.
-        inner: inner importance draws per outer sample (even; the check compares with half).
+        inner: ``"auto"`` (default): each point's inner importance draw count chosen from a
+            pilot's effective sample size, then doubled for every point while doubling still
+            moves the value (``revinfo.exact._importance.nested_value``; the rounds are in
+            ``extra["inner_path"]``); or a fixed even count per outer sample (the check
+            compares with half of it and only warns).
+        max_inner: the cap on a point's inner draws for ``inner="auto"``; reaching it with the
+            check still failing warns (:class:`InnerDrawWarning`).
         n_entropy: forward passes for E log|det J| (default 50 n; unused for constant log-det).
         method: ``"auto"`` (closed form where it exists, else ``"mc"``), ``"closed-form"``,
             ``"mc"`` (forced Monte Carlo) or ``"plain"`` (textbook nested MC, biased).
@@ -225,7 +230,7 @@ def mi_noisy(
     d = _dist.dim(dist)
     sigma = _validate.positive(sigma, "sigma", allow_zero=True)
     n = _validate.integer(n, "n", low=2)
-    inner = _validate.integer(inner, "inner", low=2)
+    imp.inner_plan(inner, max_inner)
     refine = _validate.integer(refine, "refine", low=0)
     method = _validate.choice(method, "method", METHODS)
     seed = _validate.seed(seed)
@@ -244,39 +249,55 @@ def mi_noisy(
             raise ValueError("method='closed-form' needs a linear flow on a Gaussian base")
     s_nested, s_entropy = _seeds(seed)
     if method == "plain":
-        parts = _run_chunks(_plain_chunk, f, dist, n, inner, sigma, s_nested, device)
+        k = 64 if inner == "auto" else inner
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(s_nested)
+            parts = _run_chunks(_plain_chunk, _on(f, device), dist, n, sigma, device, k,
+                                rows=max(1, imp.INNER_ROWS // k))
         h_y = -parts["L"]
         value = float(h_y.mean()) - 0.5 * d * math.log(2 * math.pi * math.e * sigma**2)
         se = float(h_y.std() / math.sqrt(n))
         return Estimate(value, se, "nested-mc plain (biased with few inner draws)", n,
-                        time.perf_counter() - t0, {"inner": inner})
-    if inner % 2:
-        raise ValueError(f"inner must be even (the check compares with inner/2), got {inner}")
-    return _mc(dist, f, sigma, n, inner, n_entropy, s_nested, s_entropy, device, refine, t0)
+                        time.perf_counter() - t0, {"inner": k})
+    return _mc(dist, f, sigma, n, inner, max_inner, n_entropy, s_nested, s_entropy, device,
+               refine, t0)
 
 
-def _mc(dist, f, sigma, n, inner, n_entropy, s_nested, s_entropy, device, refine, t0):
+def _mc(dist, f, sigma, n, inner, max_inner, n_entropy, s_nested, s_entropy, device, refine,
+        t0):
     d = _dist.dim(dist)
-    parts = _run_chunks(_nested_chunk, f, dist, n, inner, sigma, s_nested, device, refine)
+    f_dev = _on(f, device)
+
+    def draw(idx, xs, logq, lps):
+        m, k, _ = xs.shape
+        fxs = f_dev(xs.reshape(-1, d))[0].reshape(m, k, d)
+        return lps + _log_noise(parts["y"][idx].to(xs.device)[:, None, :], fxs, sigma) - logq
+
     h_x = base_entropy(dist)
-    const = -0.5 * d * math.log(2 * math.pi * sigma**2)
-    cols = [parts["eps2"] - d, parts["lp"] + h_x]
-    extra_var = [0.0, 0.0]
     h_z = None
     if not has_constant_logabsdet(f):
         h_z = entropy(dist, f, n=n_entropy or 50 * n, seed=s_entropy)
-        cols.append(parts["ld"] - (h_z.value - h_x))
-        extra_var.append(h_z.stderr**2)
-    for key in ("cv_lap1", "cv_lap2", "cv_grad", "cv_grad2"):
-        if key in parts:
-            cols.append(parts[key])
-            extra_var.append(0.0)
-    controls = torch.stack(cols, 1)
-    ev = torch.tensor(extra_var, dtype=torch.float64)
-
-    value, se, extra = imp.summarize(
-        lambda L: const - 0.5 * parts["eps2"] - L, parts, controls, ev, inner, "mi_noisy"
-    )
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(s_nested)
+        parts = _run_chunks(_nested_chunk, f_dev, dist, n, sigma, device, refine,
+                            rows=max(1, imp.INNER_ROWS // (16 * d)))
+        const = -0.5 * d * math.log(2 * math.pi * sigma**2)
+        cols = [parts["eps2"] - d, parts["lp"] + h_x]
+        extra_var = [0.0, 0.0]
+        if h_z is not None:
+            cols.append(parts["ld"] - (h_z.value - h_x))
+            extra_var.append(h_z.stderr**2)
+        for key in ("cv_lap1", "cv_lap2", "cv_grad", "cv_grad2"):
+            if key in parts:
+                cols.append(parts[key])
+                extra_var.append(0.0)
+        controls = torch.stack(cols, 1)
+        ev = torch.tensor(extra_var, dtype=torch.float64)
+        with torch.no_grad():
+            value, se, extra = imp.nested_value(
+                lambda L: const - 0.5 * parts["eps2"] - L, controls, ev, draw, dist,
+                parts["mean"], parts["chol"], inner, max_inner, "mi_noisy", device,
+            )
     extra.update({
         "sigma": sigma, "h_x": h_x, "h_z": None if h_z is None else h_z.value,
         "h_z_stderr": None if h_z is None else h_z.stderr,

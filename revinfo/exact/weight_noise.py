@@ -18,8 +18,9 @@ sampling in x-space from a defensive mixture around the Gaussian posterior appro
 (prior Laplace term + W^T W / (s^2 |x_0|^2)), the delta-method correction of log (mean), the
 zero-mean control variates :math:`|\eta|^2 - k` (eta the standardised noise),
 :math:`\log p_X(x) + h(X)` and the Laplace terms, and the check that doubling the inner draws
-does not move the value beyond its stderr. As s -> 0 the value rises without bound
-(s = 0 gives ``math.inf`` for W of full column rank; otherwise the map x -> W x loses
+does not move the value significantly; by default (``inner="auto"``) the inner draws are
+chosen per point and doubled until it passes (``revinfo.exact._importance.nested_value``).
+As s -> 0 the value rises without bound (s = 0 gives ``math.inf`` for W of full column rank; otherwise the map x -> W x loses
 information and the limit is finite, so s = 0 is refused there).
 """
 
@@ -39,9 +40,6 @@ from revinfo.exact import _importance as imp
 from revinfo.exact.entropy import base_entropy
 from revinfo.flows.adapters import as_flow
 from revinfo.result import Estimate
-
-INNER_ROWS = 1 << 15
-
 
 def _weight(weight: Any, d: int) -> torch.Tensor:
     w = torch.as_tensor(np.asarray(weight, dtype=np.float64))
@@ -68,7 +66,9 @@ def _check_flow(flow: Any, k: int) -> None:
 
 
 def _chunk(dist: D.Distribution, w: torch.Tensor, s: float, x: torch.Tensor,
-           eta: torch.Tensor, inner: int) -> dict[str, torch.Tensor]:
+           eta: torch.Tensor) -> dict[str, torch.Tensor]:
+    """Per-point quantities: the proposal (posterior mean and Cholesky factor of its
+    precision), u, and the control-variate columns."""
     m, d = x.shape
     k = w.shape[0]
     norm = x.norm(dim=1)
@@ -76,16 +76,8 @@ def _chunk(dist: D.Distribution, w: torch.Tensor, s: float, x: torch.Tensor,
     lp0, gprior, hprior = imp.prior_terms(dist, x)
     jac = w.expand(m, k, d)
     mean, chol = imp.gaussian_posterior(x, gprior, hprior, jac, u - x @ w.T, (s * norm) ** 2)
-
-    def draw(xs, logq, lps):
-        sd = s * xs.norm(dim=-1)
-        resid = u[:, None, :] - xs @ w.T
-        log_lik = -k * torch.log(sd) - 0.5 * k * imp.LOG_2PI - 0.5 * resid.pow(2).sum(-1) / sd**2
-        return lps + log_lik - logq
-
-    with torch.no_grad():
-        out = imp.inner_halves(draw, dist, mean, chol, inner)
-    out.update({"eta2": eta.pow(2).sum(1), "lp": lp0, "log_norm": torch.log(norm)})
+    out = {"mean": mean, "chol": chol, "u": u, "eta2": eta.pow(2).sum(1), "lp": lp0,
+           "log_norm": torch.log(norm)}
     out["cv_lap1"], out["cv_lap2"] = imp.laplace_controls(chol, jac, gprior, eta, s * norm)
     return out
 
@@ -98,7 +90,8 @@ def mi_weight_noise(
     *,
     n: int = 4000,
     seed: int | None = 0,
-    inner: int = 64,
+    inner: int | str = "auto",
+    max_inner: int = imp.MAX_INNER,
 ) -> Estimate:
     """I(X; g((W + Delta) X)) in nats, Delta_ij ~ N(0, noise_scale^2) (module docstring).
 
@@ -108,7 +101,10 @@ def mi_weight_noise(
         noise_scale: s >= 0.
         flow: g, an invertible map on R^k, or None; validated, and ignored otherwise
             (the value does not depend on it).
-        n: outer samples; inner: inner importance draws per outer sample (even).
+        n: outer samples.
+        inner: ``"auto"`` (default; adaptive per point, doubled while the check fails, see
+            ``revinfo.exact._importance.nested_value``) or a fixed even count per outer sample.
+        max_inner: the cap for ``inner="auto"``.
 
     Example:
         >>> from revinfo import dist
@@ -122,9 +118,7 @@ def mi_weight_noise(
     k = w.shape[0]
     s = _validate.positive(noise_scale, "noise_scale", allow_zero=True)
     n = _validate.integer(n, "n", low=2)
-    inner = _validate.integer(inner, "inner", low=2)
-    if inner % 2:
-        raise ValueError(f"inner must be even (the check compares with inner/2), got {inner}")
+    imp.inner_plan(inner, max_inner)
     seed = _validate.seed(seed)
     if flow is not None:
         _check_flow(flow, k)
@@ -134,27 +128,35 @@ def mi_weight_noise(
                              "but not computed here; use noise_scale > 0")
         return Estimate(math.inf, None, "deterministic: noise_scale = 0, injective W", None,
                         time.perf_counter() - t0)
-    rows = max(1, INNER_ROWS // inner)
+    h_x = base_entropy(dist)
+    rows = max(1, imp.INNER_ROWS // (16 * d))
+
+    def draw(idx, xs, logq, lps):
+        sd = s * xs.norm(dim=-1)
+        resid = p["u"][idx][:, None, :] - xs @ w.T
+        log_lik = -k * torch.log(sd) - 0.5 * k * imp.LOG_2PI - 0.5 * resid.pow(2).sum(-1) / sd**2
+        return lps + log_lik - logq
+
     parts: dict[str, list[torch.Tensor]] = {}
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(int(np.random.SeedSequence(seed).generate_state(1)[0]))
         x_all = dist.sample((n,)).to(torch.float64)
         eta_all = torch.randn(n, k, dtype=torch.float64)
         for i in range(0, n, rows):
-            res = _chunk(dist, w, s, x_all[i : i + rows], eta_all[i : i + rows], inner)
+            res = _chunk(dist, w, s, x_all[i : i + rows], eta_all[i : i + rows])
             for key, v in res.items():
                 parts.setdefault(key, []).append(v.detach())
-    p = {key: torch.cat(v) for key, v in parts.items()}
-    h_x = base_entropy(dist)
-    controls = torch.stack(
-        [p["eta2"] - k, p["lp"] + h_x, p["cv_lap1"], p["cv_lap2"]], 1
-    )
-    # log p(u | x) = -k log(s |x|) - k/2 log 2 pi - |eta|^2 / 2
-    log_cond = -k * (math.log(s) + p["log_norm"]) - 0.5 * k * imp.LOG_2PI - 0.5 * p["eta2"]
-    value, se, extra = imp.summarize(
-        lambda L: log_cond - L, p, controls, torch.zeros(4, dtype=torch.float64), inner,
-        "mi_weight_noise",
-    )
+        p = {key: torch.cat(v) for key, v in parts.items()}
+        controls = torch.stack(
+            [p["eta2"] - k, p["lp"] + h_x, p["cv_lap1"], p["cv_lap2"]], 1
+        )
+        # log p(u | x) = -k log(s |x|) - k/2 log 2 pi - |eta|^2 / 2
+        log_cond = -k * (math.log(s) + p["log_norm"]) - 0.5 * k * imp.LOG_2PI - 0.5 * p["eta2"]
+        with torch.no_grad():
+            value, se, extra = imp.nested_value(
+                lambda L: log_cond - L, controls, torch.zeros(4, dtype=torch.float64), draw,
+                dist, p["mean"], p["chol"], inner, max_inner, "mi_weight_noise",
+            )
     extra.update({"noise_scale": s, "k": k, "h_x": h_x})
     return Estimate(value, se, "nested-mc importance (posterior IS, control variates)", n,
                     time.perf_counter() - t0, extra)

@@ -149,6 +149,103 @@ def test_inner_check_warns_when_the_value_moves():
     assert not extra["inner_check_ok"]
 
 
+# --- inner="auto": strongly nonlinear flows where a fixed inner count is biased --------------
+
+HARD = {  # name: (kind, seed, options); depth 3, d = 2
+    # fixed 64 inner draws: 3.39 +- 0.09 against the quadrature 3.06 (n = 1000, seed 1)
+    "affine-ws2": ("affine", 7, {"weight_scale": 2.0}),
+    "leaky-relu": ("leaky-relu", 1, {}),
+}
+
+
+@pytest.fixture(scope="module")
+def hard2():
+    """{name: (flow, base, (I, error))}: quadrature truths at sigma = 0.3 on a box around a
+    seeded sample of Z (3 units of margin: the leaky-relu density jumps at its kinks, so a
+    tight box loses mass)."""
+    out = {}
+    base = dist.standard_normal(2)
+    for key, (kind, seed, opts) in HARD.items():
+        flow = flows.build(kind, 2, 3, seed=seed, **opts)
+        with torch.random.fork_rng(devices=[]), torch.no_grad():
+            torch.manual_seed(0)
+            z = flow(base.sample((20000,)))[0]
+        lo, hi = float(z.min()) - 3.0, float(z.max()) + 3.0
+        out[key] = flow, base, _quadrature_mi(flow, base, (0.3,), lo, hi, 1024)[0.3]
+    return out
+
+
+@pytest.mark.parametrize("key", list(HARD))
+def test_auto_inner_matches_quadrature_without_warning(hard2, key):
+    flow, base, (truth, err) = hard2[key]
+    assert err < 0.05, (key, err)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", imp.InnerDrawWarning)
+        e = mi_noisy(base, flow, 0.3, n=1000, seed=1)
+    assert e.extra["inner"] == "auto" and e.extra["inner_check_ok"]
+    assert not e.extra["inner_cap_reached"]
+    path = e.extra["inner_path"]
+    assert path and path[-1]["ok"] and all(not p["ok"] for p in path[:-1])
+    assert all({"inner_mean", "inner_max", "shift", "shift_stderr", "z"} <= set(p) for p in path)
+    assert abs(path[-1]["z"]) <= imp.Z_CHECK or abs(path[-1]["shift"]) <= 0.1 * e.stderr
+    assert e.extra["inner_min"] >= imp.AUTO_START
+    assert e.extra["inner_max"] <= e.extra["max_inner"] == imp.MAX_INNER
+    assert _close(e, truth, err), (key, e, truth, err)
+
+
+def test_auto_spends_its_draws_where_the_weights_are_uneven(hard2):
+    flow, base, _ = hard2["affine-ws2"]
+    e = mi_noisy(base, flow, 0.3, n=1000, seed=1)
+    assert e.extra["inner_mean"] > 64  # more than the old default on average ...
+    assert e.extra["inner_min"] < e.extra["inner_max"]  # ... but not the same for every point
+
+
+def test_fixed_small_inner_still_warns(hard2):
+    flow, base, _ = hard2["affine-ws2"]
+    with pytest.warns(imp.InnerDrawWarning, match=r"doubling the inner draws \(2 -> 4\)"):
+        e = mi_noisy(base, flow, 0.3, n=1000, inner=4, seed=1)
+    assert e.extra["inner"] == 4 and not e.extra["inner_check_ok"]
+    assert e.extra["inner_path"] == e.extra["inner_path"][:1]  # fixed: no doubling
+
+
+def test_auto_reaching_the_cap_warns_and_says_so(hard2):
+    flow, base, _ = hard2["affine-ws2"]
+    with pytest.warns(imp.InnerDrawWarning, match="max_inner=32"):
+        e = mi_noisy(base, flow, 0.3, n=1000, seed=1, max_inner=32)
+    assert e.extra["inner_cap_reached"] and not e.extra["inner_check_ok"]
+    assert e.extra["inner_max"] == 32
+
+
+def test_auto_same_seed_is_bit_identical(hard2):
+    flow, base, _ = hard2["affine-ws2"]
+    a, b = (mi_noisy(base, flow, 0.3, n=300, seed=4) for _ in range(2))
+    assert (a.value, a.stderr) == (b.value, b.stderr)
+    assert a.extra["inner_path"] == b.extra["inner_path"]
+
+
+def test_inner_check_uses_the_paired_differences():
+    """Full and half share draws: their per-point errors nearly cancel in the difference, so a
+    small consistent shift is significant although each value alone is noisy."""
+    gen = torch.Generator().manual_seed(0)
+    noise = torch.randn(400, generator=gen, dtype=torch.float64)
+    full = noise
+    half = noise + 0.05 + 0.01 * torch.randn(400, generator=gen, dtype=torch.float64)
+    check = imp.inner_check(lambda L: -L, full, half, se=0.1)
+    diff = half - full
+    assert check["shift"] == pytest.approx(float(diff.mean()))
+    assert check["shift_stderr"] == pytest.approx(float(diff.std() / 20.0))
+    assert check["z"] > 30 and not check["ok"]  # independent stderrs would give z ~ 0.7
+    assert imp.inner_check(lambda L: -L, full, half, se=1.0)["ok"]  # negligible next to se
+
+
+@pytest.mark.parametrize(("inner", "max_inner"), [("many", 2048), (0, 2048), (3, 2048),
+                                                  ("auto", 16), ("auto", 2.5)])
+def test_bad_inner_plan(inner, max_inner):
+    with pytest.raises(ValueError, match="inner"):
+        mi_noisy(dist.standard_normal(2), flows.build("affine", 2, 2), 0.5, inner=inner,
+                 max_inner=max_inner)
+
+
 @pytest.mark.slow
 def test_stderr_covers_the_quadrature_truth(spline2):
     flow, base, truths = spline2

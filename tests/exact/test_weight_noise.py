@@ -4,6 +4,7 @@ computation through the exact density of g((W + Delta) X)."""
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ import torch
 from scipy import integrate
 
 from revinfo import dist, flows
+from revinfo.exact import _importance as imp
 from revinfo.exact import mi_weight_noise
 
 Z5 = 5.0
@@ -114,6 +116,35 @@ def test_same_seed_is_bit_identical():
     assert a.extra["inner_check_ok"]
     assert (a.value, a.stderr) == (b.value, b.stderr)
     assert a.value != c.value
+
+
+def test_auto_inner_on_a_laplace_base():
+    """A fixed 64 inner draws fails the check here (1.985 +- 0.026 against 1.932 +- 0.021 with
+    512); auto must pass it without a warning and agree with an independent 512-draw run."""
+    base, w = dist.laplace(2), [[1.0, 0.5], [0.0, 1.0], [0.3, 0.3]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", imp.InnerDrawWarning)
+        e = mi_weight_noise(base, w, 0.5, n=2000, seed=9)
+        ref = mi_weight_noise(base, w, 0.5, n=2000, inner=512, seed=19)
+    assert e.extra["inner"] == "auto" and e.extra["inner_check_ok"]
+    assert e.extra["inner_path"][-1]["ok"] and e.extra["inner_mean"] > 32
+    assert abs(e.value - ref.value) <= Z5 * math.hypot(e.stderr, ref.stderr), (e, ref)
+    with pytest.warns(imp.InnerDrawWarning, match="doubling the inner draws"):
+        mi_weight_noise(base, w, 0.5, n=2000, inner=16, seed=9)
+
+
+@pytest.mark.parametrize("s", [0.3, 1.0])
+def test_scalar_auto_matches_quadrature(s):
+    truth, err = _quadrature_scalar(1.0, s)
+    e = mi_weight_noise(dist.standard_normal(1), [[1.0]], s, n=3000, seed=2)
+    assert e.extra["inner_check_ok"] and not e.extra["inner_cap_reached"]
+    assert abs(e.value - truth) <= Z5 * e.stderr + err, (e, truth, err)
+
+
+def test_auto_same_seed_is_bit_identical():
+    base, w = dist.laplace(2), [[1.0, 0.5], [0.0, 1.0], [0.3, 0.3]]
+    a, b = (mi_weight_noise(base, w, 0.5, n=300, seed=9) for _ in range(2))
+    assert (a.value, a.stderr, a.extra["inner_path"]) == (b.value, b.stderr, b.extra["inner_path"])
 
 
 @pytest.mark.parametrize(
