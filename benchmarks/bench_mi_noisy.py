@@ -1,13 +1,23 @@
 """Precision and time of revinfo.exact.mi_noisy (the issue's target: stderr < 0.01 nats up to
 d = 64 in under a minute on 2 cores).
 
-    python benchmarks/bench_mi_noisy.py            # table
+    python benchmarks/bench_mi_noisy.py            # the default runs, inner="auto"
     python benchmarks/bench_mi_noisy.py --json     # one JSON object per line
-    python benchmarks/bench_mi_noisy.py --cases affine:64 --sigmas 0.5 --n 4000 --inner 32
+    python benchmarks/bench_mi_noisy.py --runs affine:64:0.5 --inner 64 auto
+    python benchmarks/bench_mi_noisy.py --cases spline:2 affine:64 --sigmas 0.1 0.5 1.0
 
-Each row: flow kind and dimension (depth 4, seed 0, standard normal base), sigma, n, inner,
-value, stderr, seconds, the inner-draw check and the machine load (1-minute average), since
-the timings are only meaningful next to how busy the cores were.
+Each row: flow kind and dimension (depth 4, seed 0, standard normal base), sigma, n, inner
+("auto" or a fixed count), the inner draws per point used (mean and max) and the doubling
+rounds, value, stderr, seconds, the inner-draw check (its z) and the machine load (1-minute
+average), since the timings are only meaningful next to how busy the cores were.
+
+Measured (inner 64 vs "auto", n = 4000, --threads 1, load 3.1-3.6 on the shared 2-core box):
+affine:64 sigma 0.5: 51.7189 +- 0.0158 (64, 21.7 s) vs 51.7164 +- 0.0158 (auto: mean 68 draws,
+max 256, 20.7 s); affine:64 sigma 1.0: 23.1715 +- 0.0196 (z = -2.84, 19.8 s) vs 23.1611 +-
+0.0193 (mean 150, max 512, 2 rounds, 28.9 s); spline:8 sigma 0.1: 18.2179 +- 0.0067 (check
+failed, 11.7 s) vs 18.2186 +- 0.0063 (mean 113, max 512, 2 rounds, 15.8 s). With --threads 2
+while another process held one core the same run took 40x longer (thread oversubscription):
+use --threads 1 on a busy box.
 """
 
 from __future__ import annotations
@@ -24,7 +34,7 @@ from revinfo import dist, flows
 from revinfo.exact import mi_noisy
 
 
-def run_case(kind: str, d: int, sigma: float, n: int, inner: int, seed: int,
+def run_case(kind: str, d: int, sigma: float, n: int, inner, seed: int,
              device: str = "cpu") -> dict:
     flow = flows.build(kind, d, 4, seed=0)
     load = os.getloadavg()[0]
@@ -37,40 +47,55 @@ def run_case(kind: str, d: int, sigma: float, n: int, inner: int, seed: int,
         "kind": kind, "d": d, "sigma": sigma, "n": n, "inner": inner,
         "value": e.value, "stderr": e.stderr, "seconds": time.perf_counter() - t0,
         "h_z_stderr": e.extra.get("h_z_stderr"), "inner_shift": e.extra.get("inner_shift"),
-        "inner_check_ok": e.extra.get("inner_check_ok"),
+        "inner_check_ok": e.extra.get("inner_check_ok"), "inner_z": e.extra.get("inner_z"),
+        "inner_mean": e.extra.get("inner_mean"), "inner_max": e.extra.get("inner_max"),
+        "inner_rounds": len(e.extra.get("inner_path", [])),
+        "inner_draws_total": e.extra.get("inner_draws_total"),
         "ess_fraction_mean": e.extra.get("ess_fraction_mean"),
         "warned": bool(caught), "load_1min_before": load, "threads": torch.get_num_threads(),
         "device": device,
     }
 
 
+def _inner(v: str):
+    return v if v == "auto" else int(v)
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--cases", nargs="+", default=["spline:2", "spline:8", "affine:64"],
-                   help="kind:dim pairs")
+    p.add_argument("--runs", nargs="+", default=["affine:64:0.5", "affine:64:1.0", "spline:8:0.1"],
+                   help="kind:dim:sigma triples (ignored when --cases is given)")
+    p.add_argument("--cases", nargs="+", help="kind:dim pairs, each run at every --sigmas")
     p.add_argument("--sigmas", nargs="+", type=float, default=[0.1, 0.5, 1.0])
     p.add_argument("--n", type=int, default=4000)
-    p.add_argument("--inner", type=int, default=32)
+    p.add_argument("--inner", nargs="+", type=_inner, default=["auto"],
+                   help='"auto" and/or fixed even counts; each run once per value')
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--device", default="cpu", help="where the nested flow evaluations run")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
+    if args.cases:
+        runs = [(c, s) for c in args.cases for s in args.sigmas]
+    else:
+        runs = [(r.rsplit(":", 1)[0], float(r.rsplit(":", 1)[1])) for r in args.runs]
     if not args.json:
-        print(f"{'case':>10} {'sigma':>5} {'n':>6} {'inner':>5} {'value':>10} {'stderr':>8} "
-              f"{'seconds':>8} {'check':>5} {'load':>5}")
-    for case in args.cases:
+        print(f"{'case':>10} {'sigma':>5} {'n':>6} {'inner':>5} {'K mean':>7} {'K max':>5} "
+              f"{'rounds':>6} {'value':>10} {'stderr':>8} {'seconds':>8} {'check':>5} "
+              f"{'z':>6} {'load':>5}")
+    for case, sigma in runs:
         kind, d = case.split(":")
-        for sigma in args.sigmas:
-            row = run_case(kind, int(d), sigma, args.n, args.inner, args.seed, args.device)
+        for inner in args.inner:
+            row = run_case(kind, int(d), sigma, args.n, inner, args.seed, args.device)
             if args.json:
                 print(json.dumps(row), flush=True)
-            else:
-                print(f"{case:>10} {sigma:5.2f} {row['n']:6d} {row['inner']:5d} "
-                      f"{row['value']:10.4f} {row['stderr']:8.4f} {row['seconds']:8.1f} "
-                      f"{str(row['inner_check_ok']):>5} {row['load_1min_before']:5.1f}",
-                      flush=True)
+                continue
+            print(f"{case:>10} {sigma:5.2f} {row['n']:6d} {str(row['inner']):>5} "
+                  f"{row['inner_mean'] or 0:7.1f} {row['inner_max'] or 0:5d} "
+                  f"{row['inner_rounds']:6d} {row['value']:10.4f} {row['stderr']:8.4f} "
+                  f"{row['seconds']:8.1f} {str(row['inner_check_ok']):>5} "
+                  f"{row['inner_z'] or 0:6.2f} {row['load_1min_before']:5.1f}", flush=True)
 
 
 if __name__ == "__main__":
