@@ -29,6 +29,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "_src"
@@ -126,14 +127,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--size", default=os.environ.get("REVINFO_NOTEBOOK_SIZE", "full"))
     args = parser.parse_args(argv)
     chosen = [s for s in sources() if not args.only or s.stem.startswith(tuple(args.only))]
+    failed = []
     with kernel() as name:
         for src in chosen:
             t0 = time.perf_counter()
-            nb = execute(notebook(src), name, args.size)
+            try:
+                nb = execute(notebook(src), name, args.size)
+            except CellExecutionError as err:  # report, keep the old file, go on
+                print(f"{src.stem}: FAILED\n{str(err)[-3000:]}", flush=True)
+                failed.append(src.stem)
+                continue
             out = HERE / f"{src.stem}.ipynb"
             nbformat.write(nb, out)
             kb = out.stat().st_size / 1024
             print(f"{out.name}: {time.perf_counter() - t0:.1f} s, {kb:.0f} KB", flush=True)
+    if failed:
+        sys.exit(f"failed: {', '.join(failed)}")
 
 
 if __name__ == "__main__":

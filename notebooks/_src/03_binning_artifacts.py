@@ -27,6 +27,7 @@ import torch
 from revinfo import dist, estimate, exact, flows
 
 plt.rcParams.update({"figure.dpi": 80, "savefig.dpi": 80})
+torch.manual_seed(0)  # X.sample(...) draws from torch's global generator
 print(f"SIZE={SIZE}: N={N}, N_MLP={N_MLP}")
 
 # %% [markdown]
