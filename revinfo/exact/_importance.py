@@ -390,9 +390,9 @@ def nested_value(
       ``ESS_TARGET`` (at most ``max_inner``), drawn fresh in two halves. Then, while the check
       fails, every point below the cap doubles (its K_i new draws are added to the ones it
       has; its "half" is what it had before). Points whose weights are all zero double first.
-      The decision to double is global, so the value stays unbiased for the mixture weights at
-      each K_i and converges as the cap grows. Warns if the cap is reached with the check
-      still failing. ``extra["inner_path"]`` records each round.
+      The decision to double is global (not per point), so each point's mean weight stays
+      unbiased for its p(y_i) and the value converges as the cap grows. Warns if the cap is
+      reached with the check still failing. ``extra["inner_path"]`` records each round.
     """
     start, cap, adaptive = inner_plan(inner, max_inner)
     n = mean.shape[0]
@@ -422,7 +422,7 @@ def nested_value(
         dead = full.dead()
         if bool(dead.any()):
             step = dead & (2 * full.k <= cap)
-            if not bool(step.any()):
+            if not adaptive or not bool(step.any()):
                 raise ValueError(
                     f"{name}: every inner importance weight is zero for some outer point; "
                     "increase inner= (bounded bases at small sigma need more inner draws)"

@@ -20,8 +20,9 @@ zero-mean control variates :math:`|\eta|^2 - k` (eta the standardised noise),
 :math:`\log p_X(x) + h(X)` and the Laplace terms, and the check that doubling the inner draws
 does not move the value significantly; by default (``inner="auto"``) the inner draws are
 chosen per point and doubled until it passes (``revinfo.exact._importance.nested_value``).
-As s -> 0 the value rises without bound (s = 0 gives ``math.inf`` for W of full column rank; otherwise the map x -> W x loses
-information and the limit is finite, so s = 0 is refused there).
+As s -> 0 the value rises without bound (s = 0 gives ``math.inf`` for W of full column rank;
+otherwise the map x -> W x loses information and the limit is finite, so s = 0 is refused
+there).
 """
 
 from __future__ import annotations

@@ -238,6 +238,38 @@ def test_inner_check_uses_the_paired_differences():
     assert imp.inner_check(lambda L: -L, full, half, se=1.0)["ok"]  # negligible next to se
 
 
+def test_all_zero_weights_double_in_auto_and_raise_when_fixed():
+    """A point whose every inner weight is zero (a bounded base at small sigma): auto doubles
+    its draws until one lands, a fixed count refuses."""
+    base = dist.uniform([-1, -1], [1, 1])
+    seen = [0]  # draws point 0 has had
+
+    def draw(idx, xs, logq, lps):  # point 0: zero weight for its pilot and first 2 x 128
+        out = torch.zeros(xs.shape[:2], dtype=torch.float64)
+        if 0 in idx.tolist():
+            if seen[0] < imp.PILOT + 256:
+                out[idx == 0] = -math.inf
+            seen[0] += xs.shape[1]
+        return out
+
+    mean, chol = torch.zeros(5, 2, dtype=torch.float64), torch.eye(2).repeat(5, 1, 1).double()
+    controls = torch.randn(5, 1, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    zero = torch.zeros(1, dtype=torch.float64)
+    with pytest.raises(ValueError, match="every inner importance weight is zero"):
+        imp.nested_value(lambda L: -L, controls, zero, draw, base, mean, chol, 4, 4, "t")
+    seen[0] = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", imp.InnerDrawWarning)  # the fake weights never settle
+        _, _, extra = imp.nested_value(lambda L: -L, controls, zero, draw, base, mean, chol,
+                                       "auto", 2048, "t")
+    first, second = extra["inner_path"][:2]
+    # the pilot's ESS (floored at 1/PILOT) gives point 0 256 draws, the others 32
+    assert (first["inner_max"], first["inner_mean"]) == (256, (256 + 4 * 32) / 5)
+    assert first["z"] == math.inf and not first["ok"]
+    # then only the dead point doubles
+    assert (second["inner_max"], second["inner_mean"]) == (512, (512 + 4 * 32) / 5)
+
+
 @pytest.mark.parametrize(("inner", "max_inner"), [("many", 2048), (0, 2048), (3, 2048),
                                                   ("auto", 16), ("auto", 2.5)])
 def test_bad_inner_plan(inner, max_inner):
