@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -51,7 +50,7 @@ def _finish(df, out: Path, as_json: bool, started: float) -> int:
         print(json.dumps(_jsonable({"report": str(folder), "plots": pngs, "summary": rows,
                                     "seconds": time.perf_counter() - started}), indent=2))
         return 0
-    print(f"\nAt the largest n (nats; bias = mean(estimate - truth) over seeds):")
+    print("\nAt the largest n (nats; bias = mean(estimate - truth) over seeds):")
     _print_table(rows, list(rows[0]))
     print(f"\nReport written to {folder}/ (summary.md, results.csv, {len(pngs)} plots) "
           f"in {time.perf_counter() - started:.1f} s")

@@ -23,7 +23,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy.special import ndtr
 
-from revinfo.claims._stats import Z, agree, mean_se, sub_seed
+from revinfo.claims._stats import agree, mean_se, sub_seed
 from revinfo.claims.registry import claim
 
 LIMIT = 9.0  # |x| beyond 9 carries probability < 3e-19
@@ -112,7 +112,6 @@ TAIL = 8  # the last TAIL increments enter the rate fit
        "conjecture", proof="quantization_entropy")
 def check(seed: int, n2d: int = 200_000, repeats: int = 4):
     ev, holds = {"bits_1d": list(BITS_1D)}, True
-    exact_relu = None
     for name, (_, _, p_collapse) in MAPS.items():
         h = increments_1d(name, BITS_1D)
         inc = np.diff(h)
@@ -128,8 +127,6 @@ def check(seed: int, n2d: int = 200_000, repeats: int = 4):
                    f"{name}.log_rate": rate,
                    f"{name}.log_rate_stderr": rate_se, f"{name}.holds": ok})
         holds = holds and ok
-        if name == "relu":
-            exact_relu = dict(zip(BITS_1D, h))
     # 2-D by samples, f = ReLU on both coordinates of X ~ N(0, I_2): the coordinates are
     # independent and the quantizers act per coordinate, so the exact value is 2 x the 1-D one
     per_bit = {b: [] for b in BITS_2D}

@@ -11,7 +11,6 @@ an unbiased Monte Carlo with an honest error bar.
 
 from __future__ import annotations
 
-import math
 import time
 
 import torch

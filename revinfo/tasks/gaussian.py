@@ -20,7 +20,6 @@ For d = 1 both structures coincide and the name carries no suffix.
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 
