@@ -80,6 +80,14 @@ def positive(value: Any, name: str, *, allow_zero: bool = False) -> float:
     return v
 
 
+def fraction(value: Any, name: str) -> float:
+    """A real number in the open interval (0, 1)."""
+    v = positive(value, name)
+    if not v < 1.0:
+        raise ValueError(f"{name} must be in (0, 1), got {value!r}")
+    return v
+
+
 def integer(value: Any, name: str, *, low: int | None = None, high: int | None = None) -> int:
     """An int in [low, high] (bounds inclusive, None = unbounded)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

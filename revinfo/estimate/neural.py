@@ -307,9 +307,7 @@ def mi_neural(
     steps = _validate.integer(steps, "steps", low=1)
     lr = _validate.positive(lr, "lr")
     tau = _validate.positive(tau, "tau")
-    val_fraction = _validate.positive(val_fraction, "val_fraction")
-    if not val_fraction < 1.0:
-        raise ValueError(f"val_fraction must be in (0, 1), got {val_fraction!r}")
+    val_fraction = _validate.fraction(val_fraction, "val_fraction")
     if ema is not None:
         ema = _validate.positive(ema, "ema")
         if ema > 1.0:

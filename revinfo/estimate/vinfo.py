@@ -220,9 +220,7 @@ def v_information(
             "z and labels must have the same number of samples, got "
             f"{za.shape[0]} and {lab.shape[0] if lab.ndim else 'a scalar'}"
         )
-    val_fraction = _validate.positive(val_fraction, "val_fraction")
-    if not val_fraction < 1.0:
-        raise ValueError(f"val_fraction must be in (0, 1), got {val_fraction!r}")
+    val_fraction = _validate.fraction(val_fraction, "val_fraction")
     l2 = _validate.positive(l2, "l2", allow_zero=True)
     rng = _validate.rng(seed)
     if target == "auto":
