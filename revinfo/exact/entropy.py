@@ -21,7 +21,7 @@ from revinfo import _validate
 from revinfo import dist as _dist
 from revinfo.exact.sampling import DEFAULT_CHUNK, RunningMoments, base_chunks
 from revinfo.flows.adapters import as_flow
-from revinfo.flows.structure import has_constant_logabsdet, is_slow, layers
+from revinfo.flows.structure import has_constant_logabsdet, is_slow, layers, trace
 from revinfo.result import Estimate
 
 
@@ -65,15 +65,9 @@ def _layer_logdet_moments(
 ) -> RunningMoments:
     """Moments of the cumulative log-det after each layer (one column per layer)."""
     moments = RunningMoments()
-    parts = layers(flow)
     with torch.no_grad():
         for x in base_chunks(dist, n, seed, chunk):
-            z, cum, cols = x, x.new_zeros(x.shape[0]), []
-            for layer in parts:
-                z, ld = layer(z)
-                cum = cum + ld
-                cols.append(cum)
-            stacked = torch.stack(cols, 1)
+            stacked = torch.stack([cum for _, cum in trace(flow, x)[1:]], 1)
             _check_finite(stacked[:, -1], "at the output")
             moments.add(stacked)
     return moments
