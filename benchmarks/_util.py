@@ -1,8 +1,9 @@
-"""Small timing helpers shared by the benchmarks (best-of-k wall time)."""
+"""Small timing helpers shared by the benchmarks (best-of-k wall time, paired ratios)."""
 
 from __future__ import annotations
 
 import json
+import statistics
 import time
 from collections.abc import Callable
 
@@ -15,6 +16,18 @@ def best_time(fn: Callable[[], object], repeat: int = 3) -> float:
         fn()
         best = min(best, time.perf_counter() - t0)
     return best
+
+
+def paired_ratio(fast: Callable[[], object], slow: Callable[[], object], rounds: int = 7,
+                 repeat: int = 3) -> dict:
+    """slow / fast timed in interleaved rounds (best of ``repeat`` each, per round), so that
+    a burst of load hits both sides of a round. Returns the median ratio, its min and max
+    over rounds, and each side's best time."""
+    pairs = [(best_time(fast, repeat), best_time(slow, repeat)) for _ in range(rounds)]
+    ratios = [s / f for f, s in pairs]
+    return {"ratio median": statistics.median(ratios), "ratio min": min(ratios),
+            "ratio max": max(ratios), "fast s": min(f for f, _ in pairs),
+            "slow s": min(s for _, s in pairs), "rounds": rounds}
 
 
 def emit(results: dict, as_json: bool) -> None:

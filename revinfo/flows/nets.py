@@ -11,7 +11,9 @@ from torch import nn
 
 class MLP(nn.Module):
     """A tanh MLP ``in -> hidden x layers -> out``, called as ``net(x, context=None)``
-    (the signature nflows' couplings use). Smooth, so autograd Jacobians are exact."""
+    (the signature nflows' couplings use). Smooth, so autograd Jacobians are exact.
+    ``self.net`` (an ``nn.Sequential``) holds the layers and is the reference definition;
+    :meth:`forward` computes the same function faster."""
 
     def __init__(self, in_features: int, out_features: int, hidden: int = 32, layers: int = 2):
         super().__init__()
@@ -23,9 +25,33 @@ class MLP(nn.Module):
             if i < len(sizes) - 2:
                 mods.append(nn.Tanh())
         self.net = nn.Sequential(*mods)
+        self._linears = tuple(m for m in mods if isinstance(m, nn.Linear))
 
     def forward(self, x: torch.Tensor, context: torch.Tensor | None = None) -> torch.Tensor:
-        return self.net(x)
+        # Features-major layout (sample axis last): MKL's float64 GEMM is up to 2x faster so.
+        if not torch.is_grad_enabled():
+            return self._forward_no_grad(self._linears, x)
+        h = x.t()
+        for i, lin in enumerate(self._linears):
+            h = torch.addmm(lin.bias[:, None], lin.weight, h)
+            if i < len(self._linears) - 1:
+                h = torch.tanh(h)
+        return h.t()
+
+    @staticmethod
+    def _forward_no_grad(linears: tuple[nn.Linear, ...], x: torch.Tensor) -> torch.Tensor:
+        """The same function without autograd, fused: each hidden activation is carried as
+        s = sigmoid(2u), since tanh(u) = 2s - 1 (torch's float64 sigmoid is ~3x faster than
+        its tanh); the next layer's W tanh(u) + b = 2 W s + (b - W 1) is one addmm, and the
+        2u goes into addmm's alpha/beta, so sigmoid is the only elementwise pass."""
+        h, alpha = x.t(), 1.0  # h is x, then s = sigmoid(2u) of the last hidden layer
+        for i, lin in enumerate(linears):
+            w, b = lin.weight, lin.bias if i == 0 else lin.bias - lin.weight.sum(1)
+            if i == len(linears) - 1:
+                return torch.addmm(b[:, None], w, h, alpha=alpha).t()
+            h = torch.addmm(b[:, None], w, h, beta=2.0, alpha=2.0 * alpha).sigmoid_()
+            alpha = 2.0
+        raise AssertionError("an MLP has at least one Linear layer")
 
 
 def reinit_linear_layers(module: nn.Module, weight_scale: float, generator: torch.Generator) -> None:
