@@ -34,6 +34,7 @@ import os
 import sys
 import warnings
 
+import numpy as np
 import torch
 from torch import distributions as D
 
@@ -54,11 +55,41 @@ def gaussian_params(dist: D.Distribution) -> tuple[torch.Tensor, torch.Tensor] |
     """(mean, covariance) if ``dist`` is Gaussian, else None."""
     if isinstance(dist, D.MultivariateNormal):
         return dist.loc.to(torch.float64), dist.covariance_matrix.to(torch.float64)
-    if isinstance(dist, D.Independent) and isinstance(dist.base_dist, D.Normal):
-        if dist.reinterpreted_batch_ndims == 1 and dist.base_dist.loc.ndim == 1:
-            b = dist.base_dist
-            return b.loc.to(torch.float64), torch.diag(b.scale.to(torch.float64) ** 2)
+    diag = _diagonal_normal(dist)
+    if diag is not None:
+        return diag[0], torch.diag(diag[1] ** 2)
     return None
+
+
+def _diagonal_normal(dist: D.Distribution) -> tuple[torch.Tensor, torch.Tensor] | None:
+    """(loc, scale) of an Independent(Normal) over one event axis, else None."""
+    if isinstance(dist, D.Independent) and isinstance(dist.base_dist, D.Normal):
+        b = dist.base_dist
+        if dist.reinterpreted_batch_ndims == 1 and b.loc.ndim == 1:
+            return b.loc.to(torch.float64), b.scale.to(torch.float64)
+    return None
+
+
+def standard_normal(shape: tuple[int, ...]) -> torch.Tensor:
+    """float64 N(0, 1) draws (CPU) from NumPy's ziggurat, about 2x faster than torch's CPU
+    normal in float64; seeded by one draw from torch's global generator, so
+    ``torch.manual_seed`` still fixes every draw."""
+    seed = int(torch.randint(0, 2**62, (1,)))
+    return torch.from_numpy(np.random.default_rng(seed).standard_normal(shape))
+
+
+def sample_base(dist: D.Distribution, shape: tuple[int, ...]) -> torch.Tensor:
+    """float64 draws of X ~ ``dist`` with sample shape ``shape`` (CPU); Gaussian bases go
+    through :func:`standard_normal`, others through ``dist.sample``."""
+    diag = _diagonal_normal(dist)
+    if diag is not None:
+        loc, scale = diag
+        return loc + scale * standard_normal((*shape, loc.shape[0]))
+    g = gaussian_params(dist)
+    if g is not None:
+        mean, cov = g
+        return mean + standard_normal((*shape, mean.shape[0])) @ torch.linalg.cholesky(cov).T
+    return dist.sample(shape).to(torch.float64)
 
 
 def log_prob(dist: D.Distribution, x: torch.Tensor) -> torch.Tensor:
@@ -68,6 +99,11 @@ def log_prob(dist: D.Distribution, x: torch.Tensor) -> torch.Tensor:
     returned on x's device."""
     if x.device.type != "cpu":
         return log_prob(dist, x.to("cpu")).to(x.device)
+    diag = _diagonal_normal(dist)
+    if diag is not None:  # closed form, several times faster than Independent(Normal).log_prob
+        loc, scale = (t.to(x.device) for t in diag)
+        const = -0.5 * x.shape[-1] * LOG_2PI - torch.log(scale).sum()
+        return const - 0.5 * ((x - loc) / scale).pow(2).sum(-1)
     flat = x.reshape(-1, x.shape[-1])
     inside = dist.support.check(flat)
     if inside.ndim > 1:
@@ -129,14 +165,14 @@ def gaussian_posterior(
     base and a linear map. Returns (mean, Cholesky factor L of P = L L^T).
     """
     v = noise_var.reshape(-1, 1, 1)
-    prec = neg_hess_prior + jac.transpose(1, 2) @ jac / v
-    prec = 0.5 * (prec + prec.transpose(1, 2))
+    jt = jac.transpose(1, 2) / v
+    prec = torch.baddbmm(neg_hess_prior, jt, jac)  # symmetric; Cholesky reads its lower half
     chol, info = torch.linalg.cholesky_ex(prec)
     if bool((info != 0).any()):
         scale = prec.diagonal(dim1=1, dim2=2).mean(1).abs().clamp_min(1e-12)
         eye = torch.eye(prec.shape[1], dtype=prec.dtype, device=prec.device)
         chol = torch.linalg.cholesky(prec + 1e-8 * scale[:, None, None] * eye)
-    rhs = grad_prior + (jac.transpose(1, 2) @ resid[:, :, None])[:, :, 0] / v[:, :, 0]
+    rhs = grad_prior + (jt @ resid[:, :, None])[:, :, 0]
     mean = x0 + torch.cholesky_solve(rhs[:, :, None], chol)[:, :, 0]
     return mean, chol
 
@@ -159,15 +195,19 @@ def sample_mixture(
     """
     m, d = mean.shape
     n0, n1, n2 = _counts(k)
-    u = torch.randn(m, n0 + n1, d, dtype=mean.dtype).to(mean.device)  # CPU stream: seeded
+    u = standard_normal((m, n0 + n1, d)).to(mean.device, mean.dtype)  # CPU stream: seeded
     u[:, n0:] *= WIDEN
-    # x = mean + L^{-T} u  has covariance P^{-1}
-    step = torch.linalg.solve_triangular(chol.transpose(1, 2), u.transpose(1, 2), upper=True)
-    x_gauss = mean[:, None, :] + step.transpose(1, 2)
-    x_prior = dist.sample((m, n2)).to(mean.dtype).to(mean.device)
+    # x = mean + L^{-T} u has covariance P^{-1}; L^{-T} once per point, then one batched GEMM
+    # (faster than a triangular solve with k right-hand sides)
+    eye = torch.eye(d, dtype=chol.dtype, device=chol.device).expand(m, d, d)
+    inv_t = torch.linalg.solve_triangular(chol.transpose(1, 2), eye, upper=True)
+    x_gauss = torch.baddbmm(mean[:, None, :], u, inv_t.transpose(1, 2))
+    x_prior = sample_base(dist, (m, n2)).to(mean.device, mean.dtype)
     x = torch.cat([x_gauss, x_prior], 1)
     lp = log_prob(dist, x)
-    quad = ((x - mean[:, None, :]) @ chol).pow(2).sum(-1)  # |L^T (x - mean)|^2
+    # |L^T (x - mean)|^2: that is |u|^2 for the Gaussian draws; computed for the prior's
+    quad_prior = ((x_prior - mean[:, None, :]) @ chol).pow(2).sum(-1)
+    quad = torch.cat([u.pow(2).sum(-1), quad_prior], 1)
     half_logdet = torch.log(chol.diagonal(dim1=1, dim2=2)).sum(1)[:, None]
     log_n = -0.5 * d * LOG_2PI + half_logdet - 0.5 * quad
     log_wide = -0.5 * d * LOG_2PI + half_logdet - d * math.log(WIDEN) - 0.5 * quad / WIDEN**2

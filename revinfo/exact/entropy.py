@@ -19,7 +19,7 @@ from torch import distributions as D
 
 from revinfo import _validate
 from revinfo import dist as _dist
-from revinfo.exact.sampling import DEFAULT_CHUNK, RunningMoments, base_chunks
+from revinfo.exact.sampling import RunningMoments, base_chunks, default_chunk
 from revinfo.flows.adapters import as_flow
 from revinfo.flows.structure import has_constant_logabsdet, is_slow, layers, trace
 from revinfo.result import Estimate
@@ -83,13 +83,14 @@ def entropy(
     *,
     n: int = 200_000,
     seed: int | None = 0,
-    chunk: int = DEFAULT_CHUNK,
+    chunk: int | None = None,
 ) -> Estimate:
     """h(f(X)) in nats for X ~ ``dist`` (h(X) when ``flow`` is None).
 
     Closed form (``stderr=None``) with no flow or a flow whose layers all have a constant
     log|det J|; otherwise h(X) + the Monte Carlo mean of the exact per-sample log-det over
-    ``n`` samples, with its standard error.
+    ``n`` samples, with its standard error. ``chunk``: rows evaluated at once (default
+    ``exact.sampling.default_chunk(d)``; memory is O(chunk x d)).
 
     Example:
         >>> from revinfo import dist, flows
@@ -105,7 +106,7 @@ def entropy(
     if has_constant_logabsdet(f):
         return _closed_form(dist, f, h0, seed, t0)
     n = _validate.integer(n, "n", low=2)
-    chunk = _validate.integer(chunk, "chunk", low=1)
+    chunk = default_chunk(_dist.dim(dist)) if chunk is None else _validate.integer(chunk, "chunk", low=1)
     m = _layer_logdet_moments(dist, f, n, seed, chunk)
     mean, se = float(m.mean()[-1]), float(m.stderr()[-1])
     return Estimate(h0 + mean, se, _method(f), n, time.perf_counter() - t0,
@@ -128,7 +129,7 @@ def entropy_profile(
     *,
     n: int = 200_000,
     seed: int | None = 0,
-    chunk: int = DEFAULT_CHUNK,
+    chunk: int | None = None,
 ) -> list[Estimate]:
     """h(T_l) for every layer l of ``flow`` in one pass (entry 0 is h(X)).
 
@@ -141,7 +142,7 @@ def entropy_profile(
     seed = _validate.seed(seed)
     f = _checked_flow(dist, flow, seed)
     n = _validate.integer(n, "n", low=2)
-    chunk = _validate.integer(chunk, "chunk", low=1)
+    chunk = default_chunk(_dist.dim(dist)) if chunk is None else _validate.integer(chunk, "chunk", low=1)
     m = _layer_logdet_moments(dist, f, n, seed, chunk)
     means, ses = m.mean().tolist(), m.stderr().tolist()
     seconds = time.perf_counter() - t0

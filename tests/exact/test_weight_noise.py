@@ -110,9 +110,10 @@ def test_value_does_not_depend_on_the_flow():
 
 def test_same_seed_is_bit_identical():
     base, w = dist.laplace(2), [[1.0, 0.5], [0.0, 1.0], [0.3, 0.3]]
-    a = mi_weight_noise(base, w, 0.5, n=300, inner=64, seed=9)
-    b = mi_weight_noise(base, w, 0.5, n=300, inner=64, seed=9)
-    c = mi_weight_noise(base, w, 0.5, n=300, inner=64, seed=10)
+    # "auto" (a fixed 64 fails the doubling check on this problem: next test)
+    a = mi_weight_noise(base, w, 0.5, n=300, inner="auto", seed=9)
+    b = mi_weight_noise(base, w, 0.5, n=300, inner="auto", seed=9)
+    c = mi_weight_noise(base, w, 0.5, n=300, inner="auto", seed=10)
     assert a.extra["inner_check_ok"]
     assert (a.value, a.stderr) == (b.value, b.stderr)
     assert a.value != c.value
