@@ -30,6 +30,16 @@ def paired_ratio(fast: Callable[[], object], slow: Callable[[], object], rounds:
             "slow s": min(s for _, s in pairs), "rounds": rounds}
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident set (VmHWM, MB). Unlike ru_maxrss, which a child inherits
+    from its parent across exec, VmHWM belongs to the process's own address space."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
 def emit(results: dict, as_json: bool) -> None:
     if as_json:
         print(json.dumps(results, indent=2))

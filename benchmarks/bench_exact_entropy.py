@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -26,7 +25,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _util import best_time, emit, paired_ratio  # noqa: E402
+from _util import best_time, emit, paired_ratio, peak_rss_mb  # noqa: E402
 
 from revinfo import dist, exact, flows  # noqa: E402
 from revinfo.exact.sampling import default_chunk  # noqa: E402
@@ -62,6 +61,16 @@ def bench_vs_autograd(device: str, n: int = 2048, rounds: int = 7, repeat: int =
            f"n={n}: speedup vs fastest autograd, median of {rounds} rounds (goal >= 20)":
                r["ratio median"],
            f"n={n}: speedup min..max over rounds": f"{r['ratio min']:.1f}..{r['ratio max']:.1f}"}
+    # where the sum trick's time goes: one forward pass with a graph, then d backward passes
+    with torch.enable_grad():
+        xg = x.detach().requires_grad_(True)
+        t_graph = best_time(lambda: f(xg), repeat)
+        y = f(xg)[0]
+        t_back = best_time(lambda: torch.autograd.grad(y[:, 0].sum(), xg, retain_graph=True), repeat)
+    out[f"n={n}: autograd forward with graph s"] = t_graph
+    out[f"n={n}: autograd one backward pass s"] = t_back
+    out[f"n={n}: (graph forward + 16 backward) / exact"] = (t_graph + 16 * t_back) / r["fast s"]
+    out[f"n={n}: one backward / exact forward"] = t_back / r["fast s"]
     if loop:
         m = 64  # per-sample loop on a subsample, scaled to n
         t_loop = best_time(lambda: [torch.linalg.slogdet(torch.autograd.functional.jacobian(single, x[i]))
@@ -96,7 +105,7 @@ def _large_child(device: str, n: int, chunk: int, dtype: str) -> dict:
         e = exact.entropy(dist.standard_normal(8), f, n=n, seed=0, chunk=chunk)
         value, stderr = e.value, e.stderr
     return {"seconds": time.perf_counter() - t0, "h": value, "stderr": stderr,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "peak_rss_mb": peak_rss_mb()}
 
 
 def _spawn(device: str, n: int, chunk: int, dtype: str) -> dict:

@@ -11,13 +11,12 @@ Each row: flow kind and dimension (depth 4, seed 0, standard normal base), sigma
 rounds, value, stderr, seconds, the inner-draw check (its z) and the machine load (1-minute
 average), since the timings are only meaningful next to how busy the cores were.
 
-Measured (inner 64 vs "auto", n = 4000, --threads 1, load 3.1-3.6 on the shared 2-core box):
-affine:64 sigma 0.5: 51.7189 +- 0.0158 (64, 21.7 s) vs 51.7164 +- 0.0158 (auto: mean 68 draws,
-max 256, 20.7 s); affine:64 sigma 1.0: 23.1715 +- 0.0196 (z = -2.84, 19.8 s) vs 23.1611 +-
-0.0193 (mean 150, max 512, 2 rounds, 28.9 s); spline:8 sigma 0.1: 18.2179 +- 0.0067 (check
-failed, 11.7 s) vs 18.2186 +- 0.0063 (mean 113, max 512, 2 rounds, 15.8 s). With --threads 2
-while another process held one core the same run took 40x longer (thread oversubscription):
-use --threads 1 on a busy box.
+Measured 2026-11-28 (--threads 2, quiet 2-core box, load 0.7-1.6), affine:64, inner "auto":
+sigma 1.0, n 16000: 23.1593 +- 0.0096 in 53.2 s (K mean 299, 3 rounds); sigma 0.5, n 11000:
+51.7154 +- 0.0094 in 23.8 s (K mean 136, 2 rounds); sigma 0.1, n 1000: 146.5651 +- 0.0065 in
+1.8 s. (Before the float32 Jacobians, numpy normals and GEMM draws: 94 s and 43 s for the first
+two.) With --threads 2 while another process held one core, runs took up to 40x longer
+(thread oversubscription): use --threads 1 on a busy box.
 """
 
 from __future__ import annotations

@@ -95,15 +95,15 @@ def sample_base(dist: D.Distribution, shape: tuple[int, ...]) -> torch.Tensor:
 def log_prob(dist: D.Distribution, x: torch.Tensor) -> torch.Tensor:
     """log p_X(x) over the last axis, -inf outside the support (no validation error).
 
-    Evaluated where the distribution's parameters live (the CPU for ``revinfo.dist``) and
-    returned on x's device."""
-    if x.device.type != "cpu":
-        return log_prob(dist, x.to("cpu")).to(x.device)
+    A diagonal Gaussian is evaluated in closed form on x's device; other bases where their
+    parameters live (the CPU for ``revinfo.dist``), returned on x's device."""
     diag = _diagonal_normal(dist)
     if diag is not None:  # closed form, several times faster than Independent(Normal).log_prob
         loc, scale = (t.to(x.device) for t in diag)
         const = -0.5 * x.shape[-1] * LOG_2PI - torch.log(scale).sum()
         return const - 0.5 * ((x - loc) / scale).pow(2).sum(-1)
+    if x.device.type != "cpu":
+        return log_prob(dist, x.to("cpu")).to(x.device)
     flat = x.reshape(-1, x.shape[-1])
     inside = dist.support.check(flat)
     if inside.ndim > 1:

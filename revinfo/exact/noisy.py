@@ -18,8 +18,11 @@ is Goldfeld et al., "Estimating Information Flow in Deep Neural Networks", ICML 
   - :math:`\log p_Y(y)` by importance sampling in x-space from a defensive mixture around a
     Gaussian approximation of :math:`p(x \mid y)` (f linearised at x with its autograd Jacobian,
     then ``refine`` Gauss-Newton relinearisations at the approximation's mean; closed form for a
-    Gaussian base, Laplace otherwise), plus the delta-method correction of
-    the bias of :math:`\log` (mean) per point (``revinfo.exact._importance``);
+    Gaussian base, Laplace otherwise; the Jacobians are taken on a float32 copy of the flow,
+    since they only shape the proposal and the control variates' coefficients, which changes
+    the variance and never the mean: every density in a weight is float64), plus the
+    delta-method correction of the bias of :math:`\log` (mean) per point
+    (``revinfo.exact._importance``);
   - zero-mean control variates fitted by least squares: :math:`|\varepsilon|^2 - d`,
     :math:`\log p_X(x) + h(X)`, :math:`\log|\det J_f(x)| - \widehat{E}\log|\det J_f|` (its mean
     from many cheap forward passes, ``exact.entropy``; its error is carried into the stderr),
