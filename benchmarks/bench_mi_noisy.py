@@ -51,6 +51,7 @@ def run_case(kind: str, d: int, sigma: float, n: int, inner, seed: int,
         "inner_rounds": len(e.extra.get("inner_path", [])),
         "inner_draws_total": e.extra.get("inner_draws_total"),
         "ess_fraction_mean": e.extra.get("ess_fraction_mean"),
+        "proposal_third": e.extra.get("proposal_third"),
         "warned": bool(caught), "load_1min_before": load, "threads": torch.get_num_threads(),
         "device": device,
     }

@@ -20,9 +20,12 @@ is Goldfeld et al., "Estimating Information Flow in Deep Neural Networks", ICML 
     then ``refine`` Gauss-Newton relinearisations at the approximation's mean; closed form for a
     Gaussian base, Laplace otherwise; the Jacobians are taken on a float32 copy of the flow,
     since they only shape the proposal and the control variates' coefficients, which changes
-    the variance and never the mean: every density in a weight is float64), plus the
-    delta-method correction of the bias of :math:`\log` (mean) per point
-    (``revinfo.exact._importance``);
+    the variance and never the mean: every density in a weight is float64); the mixture's
+    third, defensive component is the prior or, when the flow has an inverse and a pilot
+    says it needs fewer draws, :math:`x' = f^{-1}(y - \sigma u)`, u ~ N(0, I), with density
+    :math:`N(f(x'); y, \sigma^2 I)\,|\det J_f(x')|` (this reaches every mode of p(x' | y) on a
+    folding flow; ``extra["proposal_third"]`` says which); plus the delta-method correction
+    of the bias of :math:`\log` (mean) per point (``revinfo.exact._importance``);
   - zero-mean control variates fitted by least squares: :math:`|\varepsilon|^2 - d`,
     :math:`\log p_X(x) + h(X)`, :math:`\log|\det J_f(x)| - \widehat{E}\log|\det J_f|` (its mean
     from many cheap forward passes, ``exact.entropy``; its error is carried into the stderr),
@@ -51,7 +54,7 @@ import time
 
 import numpy as np
 import torch
-from nflows.transforms.base import Transform
+from nflows.transforms.base import InverseNotAvailable, Transform
 from torch import distributions as D
 
 from revinfo import _validate
@@ -152,6 +155,16 @@ def _jacobian(flow: Transform, x: torch.Tensor, dist: D.Distribution,
             e[:, i] = h[:, i]
             cols.append((flow(x + e)[0] - flow(x - e)[0]) / (2 * h[:, i : i + 1]))
     return z, ld, torch.stack(cols, 2), None
+
+
+def _invertible(flow: Transform, d: int, device) -> bool:
+    """Whether ``flow.inverse`` runs (a plain function given without its inverse does not)."""
+    try:
+        with torch.no_grad():
+            flow.inverse(torch.zeros(1, d, dtype=torch.float64, device=device))
+    except (InverseNotAvailable, NotImplementedError):
+        return False
+    return True
 
 
 def _log_noise(y: torch.Tensor, fx: torch.Tensor, sigma: float) -> torch.Tensor:
@@ -305,10 +318,21 @@ def _mc(dist, f, sigma, n, inner, max_inner, n_entropy, s_nested, s_entropy, dev
     d = _dist.dim(dist)
     f_dev = _on(f, device)
 
-    def draw(idx, xs, logq, lps):
+    def draw(idx, xs, lps):
         m, k, _ = xs.shape
-        fxs = f_dev(xs.reshape(-1, d))[0].reshape(m, k, d)
-        return lps + _log_noise(parts["y"][idx].to(xs.device)[:, None, :], fxs, sigma) - logq
+        fxs, ld = f_dev(xs.reshape(-1, d))
+        log_lik = _log_noise(parts["y"][idx].to(xs.device)[:, None, :], fxs.reshape(m, k, d), sigma)
+        # the noise component's density at x': N(f(x'); y, sigma^2 I) |det J_f(x')|
+        return lps + log_lik, log_lik + ld.reshape(m, k)
+
+    def sample_noise(idx, count):
+        """x' = f^{-1}(y - sigma u), u ~ N(0, I): the noise ball around y pulled back through the
+        flow, which reaches every region f maps near y (all modes of p(x' | y))."""
+        y = parts["y"][idx]
+        u = imp.standard_normal((y.shape[0], count, d))
+        z = (y[:, None, :] - sigma * u).reshape(-1, d).to(device)
+        return f_dev.inverse(z)[0].reshape(y.shape[0], count, d)
+
 
     h_x = base_entropy(dist)
     h_z = None
@@ -334,6 +358,7 @@ def _mc(dist, f, sigma, n, inner, max_inner, n_entropy, s_nested, s_entropy, dev
             value, se, extra = imp.nested_value(
                 lambda L: const - 0.5 * parts["eps2"] - L, controls, ev, draw, dist,
                 parts["mean"], parts["chol"], inner, max_inner, "mi_noisy", device,
+                sample_noise if _invertible(f_dev, d, device) else None, "noise",
             )
     extra.update({
         "sigma": sigma, "h_x": h_x, "h_z": None if h_z is None else h_z.value,

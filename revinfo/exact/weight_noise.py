@@ -132,11 +132,11 @@ def mi_weight_noise(
     h_x = base_entropy(dist)
     rows = max(1, imp.INNER_ROWS // (16 * d))
 
-    def draw(idx, xs, logq, lps):
+    def draw(idx, xs, lps):
         sd = s * xs.norm(dim=-1)
         resid = p["u"][idx][:, None, :] - xs @ w.T
         log_lik = -k * torch.log(sd) - 0.5 * k * imp.LOG_2PI - 0.5 * resid.pow(2).sum(-1) / sd**2
-        return lps + log_lik - logq
+        return lps + log_lik, None
 
     parts: dict[str, list[torch.Tensor]] = {}
     with torch.random.fork_rng(devices=[]):

@@ -13,7 +13,7 @@ from scipy.signal import fftconvolve
 
 from revinfo import dist, flows
 from revinfo.exact import _importance as imp
-from revinfo.exact import mi_noisy
+from revinfo.exact import mi_noisy, noisy
 
 Z5 = 5.0  # tolerance in standard errors
 
@@ -244,13 +244,13 @@ def test_all_zero_weights_double_in_auto_and_raise_when_fixed():
     base = dist.uniform([-1, -1], [1, 1])
     seen = [0]  # draws point 0 has had
 
-    def draw(idx, xs, logq, lps):  # point 0: zero weight for its pilot and first 2 x 128
+    def draw(idx, xs, lps):  # point 0: zero weight for its pilot and first 2 x 128
         out = torch.zeros(xs.shape[:2], dtype=torch.float64)
         if 0 in idx.tolist():
             if seen[0] < imp.PILOT + 256:
                 out[idx == 0] = -math.inf
             seen[0] += xs.shape[1]
-        return out
+        return out, None  # log joint (the weight is exp(joint) / q), the prior as third
 
     mean, chol = torch.zeros(5, 2, dtype=torch.float64), torch.eye(2).repeat(5, 1, 1).double()
     controls = torch.randn(5, 1, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
@@ -263,11 +263,13 @@ def test_all_zero_weights_double_in_auto_and_raise_when_fixed():
         _, _, extra = imp.nested_value(lambda L: -L, controls, zero, draw, base, mean, chol,
                                        "auto", 2048, "t")
     first, second = extra["inner_path"][:2]
-    # the pilot's ESS (floored at 1/PILOT) gives point 0 256 draws, the others 32
-    assert (first["inner_max"], first["inner_mean"]) == (256, (256 + 4 * 32) / 5)
+    # the pilot's ESS (floored at 1/PILOT) gives point 0 256 draws (the others, whose fake
+    # weights 1/q vary, get less)
+    assert first["inner_max"] == 256 and first["inner_mean"] < 256
     assert first["z"] == math.inf and not first["ok"]
-    # then only the dead point doubles
-    assert (second["inner_max"], second["inner_mean"]) == (512, (512 + 4 * 32) / 5)
+    # then only the dead point doubles: 256 more draws, spread over 5 points in the mean
+    assert second["inner_max"] == 512
+    assert second["inner_mean"] == first["inner_mean"] + 256 / 5
 
 
 @pytest.mark.parametrize(("inner", "max_inner"), [("many", 2048), (0, 2048), (3, 2048),
@@ -338,3 +340,39 @@ def test_bad_input(kwargs, match):
 def test_flow_dimension_mismatch():
     with pytest.raises(ValueError, match="dimension"):
         mi_noisy(dist.standard_normal(3), flows.build("affine", 2, 2), 0.5)
+
+
+# --- folded flows: the noise component of the proposal ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def folded2():
+    """A strongly folding 2-D affine flow (weight scale 2: p(x' | y) has several modes that
+    the Gaussian posterior approximation misses) and its quadrature truth at sigma = 0.3."""
+    flow, base = flows.build("affine", 2, 3, seed=6, weight_scale=2.0), dist.standard_normal(2)
+    torch.manual_seed(0)
+    with torch.no_grad():
+        z = flow(base.sample((200000,)))[0]
+    lo, hi = float(z.min()) - 1.0, float(z.max()) + 1.0
+    return flow, base, _quadrature_mi(flow, base, (0.3,), lo, hi, 1024)[0.3]
+
+
+def test_folded_flow_uses_the_noise_component_and_matches_quadrature(folded2):
+    flow, base, (truth, err) = folded2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", imp.InnerDrawWarning)
+        e = mi_noisy(base, flow, 0.3, n=4000, seed=1)
+    assert e.extra["proposal_third"] == "noise" and e.extra["inner_check_ok"]
+    assert e.extra["inner_max"] < imp.MAX_INNER
+    assert _close(e, truth, err), (e.value, e.stderr, truth, err)
+
+
+@pytest.mark.slow
+def test_folded_flow_without_the_noise_component_hits_the_cap(folded2, monkeypatch):
+    """The contrast: with the prior as the only defensive component (what a flow without an
+    inverse gets), the same problem exhausts max_inner and warns."""
+    flow, base, _ = folded2
+    monkeypatch.setattr(noisy, "_invertible", lambda *a: False)
+    with pytest.warns(imp.InnerDrawWarning, match="max_inner"):
+        e = mi_noisy(base, flow, 0.3, n=4000, seed=1)
+    assert e.extra["proposal_third"] == "prior" and not e.extra["inner_check_ok"]
