@@ -11,12 +11,13 @@ Each row: flow kind and dimension (depth 4, seed 0, standard normal base), sigma
 rounds, value, stderr, seconds, the inner-draw check (its z) and the machine load (1-minute
 average), since the timings are only meaningful next to how busy the cores were.
 
-Measured 2026-11-28 (--threads 2, quiet 2-core box, load 0.7-1.6), affine:64, inner "auto":
-sigma 1.0, n 16000: 23.1593 +- 0.0096 in 53.2 s (K mean 299, 3 rounds); sigma 0.5, n 11000:
-51.7154 +- 0.0094 in 23.8 s (K mean 136, 2 rounds); sigma 0.1, n 1000: 146.5651 +- 0.0065 in
-1.8 s. (Before the float32 Jacobians, numpy normals and GEMM draws: 94 s and 43 s for the first
-two.) With --threads 2 while another process held one core, runs took up to 40x longer
-(thread oversubscription): use --threads 1 on a busy box.
+Measured 2026-11-28 (--threads 2, 2-core box, load 0.9-1.8), affine:64, inner "auto":
+sigma 1.0, n 16000: 23.1567 +- 0.0096 in 49.3 s (seed 0) and 23.1539 +- 0.0096 in 56.1 s
+(seed 1), K mean about 300, 3 rounds; sigma 0.5, n 11000: 51.7220 +- 0.0095 in 20.8 s; sigma
+0.1, n 1000: 146.5669 +- 0.0066 in 1.9 s; spline:8 sigma 0.1, n 1000: 18.2132 +- 0.0130 in
+1.6 s. (Before the float32 Jacobians, numpy normals and GEMM draws of this session: 94 s and
+43 s for the first two.) With --threads 2 while another process held one core, runs took up
+to 40x longer (thread oversubscription): use --threads 1 on a busy box.
 """
 
 from __future__ import annotations
