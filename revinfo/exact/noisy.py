@@ -102,9 +102,10 @@ def jacobian_copy(flow: Transform) -> Transform | None:
 
 
 def _autograd_jacobian(flow: Transform, x: torch.Tensor, dist: D.Distribution):
-    """J_f(x) (m, d, d) and grad_x[log p_X(x) - log|det J_f(x)|] (None if not differentiable)
-    in ``flow``'s dtype: one forward pass with a graph, then d backward passes (row i of every
-    sample's Jacobian at once, the batched sum trick). None if f is not differentiable."""
+    """(J_f(x) (m, d, d), grad_x[log p_X(x) - log|det J_f(x)|] or None), computed in
+    ``flow``'s dtype and returned in x's: one forward pass with a graph, then d backward passes
+    (row i of every sample's Jacobian at once, the batched sum trick). None if f is not
+    differentiable."""
     dtype = next(flow.parameters(), x).dtype
     with torch.enable_grad():
         xg = x.detach().to(dtype).requires_grad_(True)
@@ -145,8 +146,9 @@ def _jacobian(flow: Transform, x: torch.Tensor, dist: D.Distribution,
         out = _autograd_jacobian(candidate, x, dist)
         if out is None:
             break
-        if bool(torch.isfinite(out[0]).all()):
-            return z, ld, *out
+        jac, grad = out
+        if bool(torch.isfinite(jac).all()) and (grad is None or bool(torch.isfinite(grad).all())):
+            return z, ld, jac, grad
     h = 1e-6 * (1.0 + x.abs())
     with torch.no_grad():
         cols = []

@@ -18,6 +18,8 @@ def _as_slice(index: torch.Tensor) -> slice | torch.Tensor:
     """``index`` as an equivalent basic slice when it is an arithmetic progression (a view,
     no gather), else the index tensor itself."""
     idx = index.tolist()
+    if not idx:
+        return index
     if len(idx) == 1:
         return slice(idx[0], idx[0] + 1)
     step = idx[1] - idx[0]
@@ -39,8 +41,8 @@ class _SlicedSplit:
         return (inputs.dim() == 2 and inputs.shape[1] == self.features
                 and self.unconditional_transform is None)
 
-    def _apply(self, fn):  # keep tensor indexers on the module's device
-        out = super()._apply(fn)
+    def _apply(self, fn, *args, **kwargs):  # keep tensor indexers on the module's device
+        out = super()._apply(fn, *args, **kwargs)
         self._init_slices()
         return out
 

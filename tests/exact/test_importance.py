@@ -83,3 +83,17 @@ def test_float32_jacobian_approximates_and_exact_values_stay_float64():
 def test_no_float32_copy_without_parameters():
     f = flows.as_flow(lambda v: v + 0.1 * torch.sin(v))
     assert noisy.jacobian_copy(f) is None
+
+
+def test_non_finite_float32_jacobian_falls_back_to_float64():
+    """A float32 copy whose Jacobian is not finite (overflow) is not used: float64 is."""
+    f = flows.build("affine", 3, 2, seed=0)
+    base = dist.standard_normal(3)
+    x = torch.randn(20, 3, generator=torch.Generator().manual_seed(2), dtype=torch.float64)
+    overflowing = noisy.jacobian_copy(f)
+    with torch.no_grad():
+        for p in overflowing.parameters():
+            p.fill_(float("inf"))  # what an overflow in float32 leaves: inf / nan Jacobians
+    _, _, jac, grad = noisy._jacobian(f, x, base, overflowing)
+    _, _, jac64, grad64 = noisy._jacobian(f, x, base)
+    assert torch.equal(jac, jac64) and torch.equal(grad, grad64)

@@ -46,3 +46,18 @@ def test_as_slice_only_for_arithmetic_progressions():
     assert _as_slice(torch.tensor([4])) == slice(4, 5)
     irregular = torch.tensor([0, 1, 3])
     assert _as_slice(irregular) is irregular
+    empty = torch.tensor([], dtype=torch.long)
+    assert _as_slice(empty) is empty
+
+
+def test_irregular_mask_coupling_matches_nflows_gather():
+    from revinfo.flows.coupling import AffineCoupling
+    from revinfo.flows.nets import MLP
+
+    layer = AffineCoupling(torch.tensor([1, 0, 0, 1, 0]), lambda i, o: MLP(i, o, 8, 1)).double()
+    x = torch.randn(9, 5, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    with torch.no_grad():
+        y, ld = layer(x)
+        y_ref, ld_ref = CouplingTransform.forward(layer, x)
+    torch.testing.assert_close(y, y_ref, rtol=1e-13, atol=1e-13)
+    torch.testing.assert_close(ld, ld_ref, rtol=1e-13, atol=1e-13)
