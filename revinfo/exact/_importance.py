@@ -448,12 +448,13 @@ def _pilot_ess(draw, dist, mean, chol, idx, device, third) -> torch.Tensor:
     return sums.ess_fraction()[idx].clamp_min(1.0 / PILOT)
 
 
-def _pilot(draw, dist, mean, chol, device, sample_third, third_name) -> tuple[torch.Tensor, str]:
+def _pilot(draw, dist, mean, chol, device, sample_third,
+           third_name) -> tuple[torch.Tensor, str, int]:
     """PILOT draws per point for the ESS fractions that set each point's count. With a
     caller's third component, first a pilot of both choices (prior or the caller's) on the
     first CHOICE_POINTS points keeps the one whose counts K_i ~ 1/ESS_i add up to fewer draws.
     The pilots are independent of the draws that make the value, so the choice biases
-    nothing. Returns (ESS fractions, the choice) and the draws spent."""
+    nothing. Returns (ESS fractions, the choice, the draws spent)."""
     n = mean.shape[0]
     every = torch.arange(n)
     name, third, spent = "prior", None, PILOT * n
