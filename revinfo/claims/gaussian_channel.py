@@ -19,7 +19,7 @@ def channel_sides(cov: np.ndarray, flow, sigma: float, seed: int, n: int = 1500)
     d = cov.shape[0]
     a = linear_map(flow, d)[0].numpy()
     closed = exact.mi_gaussian_channel(a, cov, sigma)
-    mc = exact.mi_noisy(dist.gaussian(np.zeros(d), cov), flow, sigma, n=n, inner=32,
+    mc = exact.mi_noisy(dist.gaussian(np.zeros(d), cov), flow, sigma, n=n, inner="auto",
                         seed=seed, method="mc")
     ok, diff, tol = agree(mc.value, closed, mc.stderr)
     return {"closed_form": closed, "monte_carlo": mc.value, "monte_carlo_stderr": mc.stderr,
