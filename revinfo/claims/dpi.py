@@ -34,8 +34,8 @@ def output_noise_sides(f, g, dim: int, sigma: float, seed: int, n: int = 1500) -
         raise ValueError("f must be linear (the right side needs the law of f(X) in closed form)")
     a, b = (t.numpy() for t in lin)
     lhs = exact.mi_noisy(dist.standard_normal(dim), CompositeTransform([f, g]), sigma,
-                         n=n, inner=32, n_entropy=20 * n, seed=sub_seed(seed, 0), method="mc")
-    rhs = exact.mi_noisy(dist.gaussian(b, a @ a.T), g, sigma, n=n, inner=32, n_entropy=20 * n,
+                         n=n, inner="auto", n_entropy=20 * n, seed=sub_seed(seed, 0), method="mc")
+    rhs = exact.mi_noisy(dist.gaussian(b, a @ a.T), g, sigma, n=n, inner="auto", n_entropy=20 * n,
                          seed=sub_seed(seed, 1), method="mc")
     ok, diff, tol = agree(lhs.value, rhs.value, lhs.stderr, rhs.stderr)
     return {"I_sigma_x": lhs.value, "I_sigma_x_stderr": lhs.stderr, "I_sigma_fx": rhs.value,

@@ -40,7 +40,7 @@ def check(seed: int, sigmas=SIGMAS, n: int = 2000):
     s = np.asarray(sigmas, dtype=np.float64)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        est = [exact.mi_noisy(base, f, float(sg), n=n, inner=32, seed=sub_seed(seed, 12, i))
+        est = [exact.mi_noisy(base, f, float(sg), n=n, inner="auto", seed=sub_seed(seed, 12, i))
                for i, sg in enumerate(s)]
     mi = np.array([e.value for e in est])
     se = np.array([e.stderr for e in est])
