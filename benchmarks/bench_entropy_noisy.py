@@ -1,6 +1,6 @@
 """entropy_noisy at n = 2e4, d = 10: wall time and peak memory (one run, in a subprocess).
 
-Peak memory is the child's maximum resident set size (resource.getrusage ru_maxrss), so it
+Peak memory is the child's peak resident set size (``_util.peak_rss_mb``, VmHWM), so it
 includes the Python + torch baseline, which is reported separately (measured just before
 the call). Goal: peak < 1 GB. `--chunks` also times several block sizes (the measurement
 behind the default in revinfo/estimate/_pairwise.py). `--json` prints one JSON object.
@@ -14,27 +14,31 @@ import argparse
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 import torch
+sys.path.insert(0, sys.argv[4])
+from _util import peak_rss_mb
 torch.set_num_threads(2)
 from revinfo.estimate import entropy_noisy
 n, d, chunk = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 chunk = None if chunk == "default" else int(chunk)
 z = torch.randn(n, d, dtype=torch.float64, generator=torch.Generator().manual_seed(12345))
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+base = peak_rss_mb()
 t0 = time.perf_counter()
 e = entropy_noisy(z, 0.5, seed=0, chunk=chunk)
 dt = time.perf_counter() - t0
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = peak_rss_mb()
 print(json.dumps({"n": n, "d": d, "chunk": chunk, "seconds": dt, "value": e.value,
                   "stderr": e.stderr, "baseline_mb": base, "peak_mb": peak}))
 """
 
 
 def run(n: int, d: int, chunk: str) -> dict:
-    res = subprocess.run([sys.executable, "-c", CHILD, str(n), str(d), chunk],
+    here = str(Path(__file__).resolve().parent)
+    res = subprocess.run([sys.executable, "-c", CHILD, str(n), str(d), chunk, here],
                          capture_output=True, text=True, check=True)
     return json.loads(res.stdout.strip().splitlines()[-1])
 
