@@ -58,15 +58,20 @@ def _quadrature_mi(flow, base, sigmas, lo: float, hi: float, points: int):
     return out
 
 
+def _box(flow, base, margin: float, n: int = 20000) -> tuple[float, float]:
+    """(lo, hi) around a seeded sample of Z = f(X) (the global RNG untouched), plus margin."""
+    with torch.random.fork_rng(devices=[]), torch.no_grad():
+        torch.manual_seed(0)
+        z = flow(base.sample((n,)))[0]
+    return float(z.min()) - margin, float(z.max()) + margin
+
+
 @pytest.fixture(scope="module")
 def spline2():
     """A 2-D spline flow on N(0, I) and its quadrature truths at sigma = 0.3 and 1.0."""
     flow = flows.build("spline", 2, 2, seed=3)
     base = dist.standard_normal(2)
-    with torch.no_grad():
-        z = flow(base.sample((20000,)))[0]
-    lo, hi = float(z.min()) - 1.0, float(z.max()) + 1.0
-    return flow, base, _quadrature_mi(flow, base, (0.3, 1.0), lo, hi, 768)
+    return flow, base, _quadrature_mi(flow, base, (0.3, 1.0), *_box(flow, base, 1.0), 768)
 
 
 def _close(e, truth, quad_err=0.0):
@@ -167,11 +172,8 @@ def hard2():
     base = dist.standard_normal(2)
     for key, (kind, seed, opts) in HARD.items():
         flow = flows.build(kind, 2, 3, seed=seed, **opts)
-        with torch.random.fork_rng(devices=[]), torch.no_grad():
-            torch.manual_seed(0)
-            z = flow(base.sample((20000,)))[0]
-        lo, hi = float(z.min()) - 3.0, float(z.max()) + 3.0
-        out[key] = flow, base, _quadrature_mi(flow, base, (0.3,), lo, hi, 1024)[0.3]
+        truth = _quadrature_mi(flow, base, (0.3,), *_box(flow, base, 3.0), 1024)[0.3]
+        out[key] = flow, base, truth
     return out
 
 
@@ -350,11 +352,8 @@ def folded2():
     """A strongly folding 2-D affine flow (weight scale 2: p(x' | y) has several modes that
     the Gaussian posterior approximation misses) and its quadrature truth at sigma = 0.3."""
     flow, base = flows.build("affine", 2, 3, seed=6, weight_scale=2.0), dist.standard_normal(2)
-    torch.manual_seed(0)
-    with torch.no_grad():
-        z = flow(base.sample((200000,)))[0]
-    lo, hi = float(z.min()) - 1.0, float(z.max()) + 1.0
-    return flow, base, _quadrature_mi(flow, base, (0.3,), lo, hi, 1024)[0.3]
+    box = _box(flow, base, 1.0, n=200_000)
+    return flow, base, _quadrature_mi(flow, base, (0.3,), *box, 1024)[0.3]
 
 
 def test_folded_flow_uses_the_noise_component_and_matches_quadrature(folded2):
