@@ -94,10 +94,9 @@ def sample_base(dist: D.Distribution, shape: tuple[int, ...]) -> torch.Tensor:
     if diag is not None:
         loc, scale = diag
         return loc + scale * standard_normal((*shape, loc.shape[0]))
-    g = gaussian_params(dist)
-    if g is not None:
-        mean, cov = g
-        return mean + standard_normal((*shape, mean.shape[0])) @ torch.linalg.cholesky(cov).T
+    if isinstance(dist, D.MultivariateNormal):  # its Cholesky factor is already held
+        loc, tril = dist.loc.to(torch.float64), dist.scale_tril.to(torch.float64)
+        return loc + standard_normal((*shape, loc.shape[0])) @ tril.T
     return dist.sample(shape).to(torch.float64)
 
 
