@@ -21,7 +21,7 @@ from revinfo import _validate
 from revinfo import dist as _dist
 from revinfo.exact.sampling import RunningMoments, base_chunks, default_chunk
 from revinfo.flows.adapters import as_flow
-from revinfo.flows.structure import has_constant_logabsdet, is_slow, layers, trace
+from revinfo.flows.structure import has_constant_logabsdet, is_slow, layers, logdet_pass
 from revinfo.result import Estimate
 
 
@@ -65,11 +65,11 @@ def _layer_logdet_moments(
 ) -> RunningMoments:
     """Moments of the cumulative log-det after each layer (one column per layer)."""
     moments = RunningMoments()
-    with torch.no_grad():
-        for x in base_chunks(dist, n, seed, chunk):
-            stacked = torch.stack([cum for _, cum in trace(flow, x)[1:]], 1)
-            _check_finite(stacked[:, -1], "at the output")
-            moments.add(stacked)
+    run = logdet_pass(flow)
+    for x in base_chunks(dist, n, seed, chunk):
+        stacked = run(x)[1]
+        _check_finite(stacked[:, -1], "at the output")
+        moments.add(stacked)
     return moments
 
 

@@ -62,7 +62,7 @@ from revinfo import dist as _dist
 from revinfo.exact import _importance as imp
 from revinfo.exact.entropy import _checked_flow, base_entropy, entropy
 from revinfo.exact.gaussian import mi_gaussian_channel
-from revinfo.flows.structure import has_constant_logabsdet
+from revinfo.flows.structure import has_constant_logabsdet, logdet_pass
 from revinfo.result import Estimate
 
 METHODS = ("auto", "closed-form", "mc", "plain")
@@ -319,10 +319,12 @@ def _mc(dist, f, sigma, n, inner, max_inner, n_entropy, s_nested, s_entropy, dev
         t0):
     d = _dist.dim(dist)
     f_dev = _on(f, device)
+    forward = logdet_pass(f_dev)  # no autograd; fused for coupling stacks
 
     def draw(idx, xs, lps):
         m, k, _ = xs.shape
-        fxs, ld = f_dev(xs.reshape(-1, d))
+        fxs, ld = forward(xs.reshape(-1, d))
+        ld = ld[:, -1]
         log_lik = _log_noise(parts["y"][idx].to(xs.device)[:, None, :], fxs.reshape(m, k, d), sigma)
         # the noise component's density at x': N(f(x'); y, sigma^2 I) |det J_f(x')|
         return lps + log_lik, log_lik + ld.reshape(m, k)
