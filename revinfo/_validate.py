@@ -19,8 +19,12 @@ def samples(x: Any, name: str = "x", *, min_n: int = 1) -> np.ndarray:
     ``min_n`` rows, or any NaN/inf.
     """
     if isinstance(x, torch.Tensor):
+        if x.is_complex():
+            raise TypeError(f"{name} must be real, got a complex tensor")
         arr = x.detach().to("cpu", torch.float64).numpy()
     elif isinstance(x, (np.ndarray, list, tuple)):
+        if np.iscomplexobj(x):
+            raise TypeError(f"{name} must be real, got complex values")
         try:
             arr = np.asarray(x, dtype=np.float64)
         except (TypeError, ValueError) as err:
@@ -45,6 +49,8 @@ def tensor_samples(
 ) -> torch.Tensor:
     """Like :func:`samples` but returns a torch tensor, kept on the input's device."""
     if isinstance(x, torch.Tensor):
+        if x.is_complex():
+            raise TypeError(f"{name} must be real, got a complex tensor")
         t = x.detach().to(dtype)
         if t.ndim == 1:
             t = t[:, None]
@@ -80,6 +86,24 @@ def positive(value: Any, name: str, *, allow_zero: bool = False) -> float:
     return v
 
 
+def noise_scale(value: Any, name: str = "sigma", *, allow_zero: bool = False) -> float:
+    """A noise standard deviation: :func:`positive`, and (unless 0) between 1e-150 and 1e150,
+    so that sigma^2 and 1/sigma^2 are normal float64 numbers."""
+    v = positive(value, name, allow_zero=allow_zero)
+    if v != 0.0 and not 1e-150 <= v <= 1e150:
+        raise ValueError(f"{name} must be between 1e-150 and 1e150 (sigma^2 must not under- or "
+                         f"overflow in float64), got {value!r}")
+    return v
+
+
+def threads(value: Any, name: str = "workers") -> int:
+    """A thread count: >= 1, or -1 for all cores."""
+    v = integer(value, name, low=-1)
+    if v == 0:
+        raise ValueError(f"{name} must be >= 1, or -1 for all cores; got 0")
+    return v
+
+
 def fraction(value: Any, name: str) -> float:
     """A real number in the open interval (0, 1)."""
     v = positive(value, name)
@@ -111,6 +135,12 @@ def seed(value: Any, name: str = "seed") -> int | None:
     if value is None:
         return None
     return integer(value, name, low=0)
+
+
+def concrete_seed(value: Any, name: str = "seed") -> int:
+    """``seed=`` as an int: the value itself, or a fresh one from the OS when None."""
+    v = seed(value, name)
+    return int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> 1) if v is None else v
 
 
 def rng(value: Any) -> np.random.Generator:

@@ -45,7 +45,10 @@ def _vector(value: Any, name: str, d: int | None = None) -> torch.Tensor:
 
 def spd_matrix(cov: Any, name: str = "cov") -> torch.Tensor:
     """``cov`` as a float64 symmetric positive definite matrix, else ValueError."""
-    c = torch.as_tensor(np.asarray(cov, dtype=np.float64), dtype=DTYPE)
+    try:
+        c = torch.as_tensor(np.asarray(cov, dtype=np.float64), dtype=DTYPE)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{name} must be a numeric (d, d) matrix, got {cov!r}") from err
     if c.ndim != 2 or c.shape[0] != c.shape[1] or c.shape[0] < 1:
         raise ValueError(f"{name} must be a square (d, d) matrix, got shape {tuple(c.shape)}")
     if not bool(torch.isfinite(c).all()):

@@ -309,6 +309,8 @@ def write(df: pd.DataFrame, out_dir: str | os.PathLike[str]) -> Path:
 def read(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Rows from a ``results.csv`` or a sweep's JSON-lines store."""
     p = Path(path)
+    if not p.is_file():
+        raise ValueError(f"results {str(p)!r} is not a readable file")
     if p.suffix == ".csv":
         return pd.read_csv(p)
     from revinfo.calibrate.cells import COLUMNS

@@ -14,6 +14,12 @@ def _loaded_after_import(module: str) -> set[str]:
     return {m for m in json.loads(out.stdout) if m.startswith("revinfo")}
 
 
+def test_bare_import_reaches_the_submodules():
+    code = "import revinfo; print(revinfo.exact.entropy.__name__, revinfo.flows.build.__name__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["entropy", "build"]
+
+
 @pytest.mark.parametrize("module, forbidden", [
     ("revinfo.estimate", ("revinfo.exact", "revinfo.tasks", "revinfo.flows", "revinfo.dist")),
     ("revinfo.exact", ("revinfo.estimate",)),

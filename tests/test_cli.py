@@ -37,6 +37,7 @@ def test_entropy_table_has_a_row_per_layer(capsys):
     ["entropy", "--flow", "affine", "--dim", "1", "--depth", "1"],
     ["entropy", "--flow", "affine", "--dim", "2", "--depth", "1", "--n", "1"],
     ["no-such-command"],
+    ["report", "/no/such/results.csv"],
 ])
 def test_bad_arguments_exit_2(argv, capsys):
     assert main(argv) == 2

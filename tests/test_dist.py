@@ -61,3 +61,8 @@ def test_event_shape_and_dtype():
 def test_bad_parameters(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_non_numeric_covariance_is_a_type_error_naming_it():
+    with pytest.raises(TypeError, match="cov must be a numeric"):
+        dist.gaussian([0.0, 0.0], "eye")

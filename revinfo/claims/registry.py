@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from revinfo import _validate
+
 KINDS = ("identity", "inequality", "conjecture")
 
 Check = Callable[[int], tuple[bool, dict[str, Any]]]
@@ -115,12 +117,12 @@ def jsonable(value: Any) -> Any:
     raise TypeError(f"evidence value of type {type(value).__name__} is not JSON-serialisable")
 
 
-def run(names: Iterable[str] | str | None = None, *, seed: int = 0) -> list[ClaimResult]:
-    """Run the named claims (all when None) with ``seed``; unknown names are a ValueError."""
+def run(names: Iterable[str] | str | None = None, *, seed: int | None = 0) -> list[ClaimResult]:
+    """Run the named claims (all when None) with ``seed`` (None: a fresh one from the OS);
+    unknown names are a ValueError."""
     if isinstance(names, str):
         names = [names]
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
+    seed = _validate.concrete_seed(seed)
     chosen = [get(n) for n in (list(_REGISTRY) if names is None else list(names))]
     out = []
     for c in chosen:

@@ -82,6 +82,8 @@ def entropy_binned(
     .. math:: \hat H = -\sum_c \frac{n_c}{N} \log \frac{n_c}{N}
               \quad(+\ \tfrac{m-1}{2N}\ \text{with Miller–Madow, } m \text{ occupied cells})
 
+    (the correction: Miller 1955, "Note on the bias of information estimates").
+
     Cells: ``bins`` equal-width bins per dimension over the data range (or over
     ``range=(low, high)`` for every dimension), default 30 as in Shwartz-Ziv & Tishby
     (2017, arXiv:1703.00810); or ``bin_width`` cells aligned on multiples of the width,

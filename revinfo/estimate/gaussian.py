@@ -31,8 +31,10 @@ def mi_gaussian(x: Any, y: Any) -> Estimate:
               = -\frac12 \sum_i \log(1 - \hat\rho_i^2)
 
     with :math:`\hat\Sigma` the joint sample covariance and :math:`\hat\rho_i` the sample
-    canonical correlations; exact in the limit for jointly Gaussian data, a lower bound
-    otherwise for the same covariance. Computed from correlation matrices (scale-free).
+    canonical correlations; consistent for jointly Gaussian data only. For other data it is
+    the MI of a different (Gaussian) distribution and can be above or below I(X; Y) (e.g. a
+    rare shared heavy component: 1.98 nats where I <= 0.1). Computed from correlation matrices
+    (scale-free).
     Source: Cover & Thomas, Elements of Information Theory, ch. 8 (Gaussian entropy).
 
     Raises ValueError naming ``x``, ``y`` or ``(x, y)`` when a sample covariance is

@@ -163,7 +163,7 @@ def entropy_knn(
     k = _check_k(k, n)
     v.choice(norm, "norm", NORMS)
     v.choice(ties, "ties", TIES)
-    workers = v.integer(workers, "workers", low=-1)
+    workers = v.threads(workers, "workers")
     a = _break_ties(a, "x", ties, v.rng(seed))
     dist, _ = cKDTree(a).query(a, k=k + 1, p=NORMS[norm], workers=workers)
     r = dist[:, k]
@@ -233,7 +233,7 @@ def mi_ksg(
     k = _check_k(k, n)
     variant = v.choice(variant, "variant", (1, 2))
     v.choice(ties, "ties", TIES)
-    workers = v.integer(workers, "workers", low=-1)
+    workers = v.threads(workers, "workers")
     if not isinstance(standardize, bool):
         raise TypeError(f"standardize must be a bool, got {type(standardize).__name__}")
     if standardize:

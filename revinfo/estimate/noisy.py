@@ -25,7 +25,7 @@ def _sp_terms(z: Any, sigma: Any, n_mc: Any, seed: Any, chunk: Any):
     so each is <= log n in floating point as well.
     """
     t = v.tensor_samples(z, "z")
-    s = v.positive(sigma, "sigma")
+    s = v.noise_scale(sigma, "sigma")
     n_mc = v.integer(n_mc, "n_mc", low=1)
     if chunk is not None:
         chunk = v.integer(chunk, "chunk", low=1)

@@ -13,7 +13,8 @@ the noise ball around y pulled back through the flow, which reaches every mode o
 flow's posterior); with ``inner="auto"`` pilots on the first ``CHOICE_POINTS`` points choose
 between them. Draws are stratified (a fixed count per component), which keeps the
 estimator unbiased for the mixture density. :math:`\log \bar w` is biased low by
-:math:`\mathrm{Var}(w) / (2 K \bar w^2)` (delta method); that term is added back per point.
+:math:`\mathrm{Var}(w) / (2 K \bar w^2)` (second-order delta method, Casella & Berger,
+Statistical Inference, 2nd ed., sec. 5.5.4); that term is added back per point.
 The outer average uses zero-mean control variates fitted by least squares.
 
 Inner draw counts (:func:`nested_value`). The doubling check compares, per point, the

@@ -21,7 +21,13 @@ from revinfo import _validate
 from revinfo import dist as _dist
 from revinfo.exact.sampling import RunningMoments, base_chunks, default_chunk
 from revinfo.flows.adapters import as_flow
-from revinfo.flows.structure import has_constant_logabsdet, is_slow, layers, logdet_pass
+from revinfo.flows.structure import (
+    check_dtype,
+    has_constant_logabsdet,
+    is_slow,
+    layers,
+    logdet_pass,
+)
 from revinfo.result import Estimate
 
 
@@ -39,6 +45,7 @@ def _checked_flow(dist: D.Distribution, flow, seed: int | None) -> Transform:
     f = as_flow(flow)
     d = _dist.dim(dist)
     x = next(base_chunks(dist, 2, seed, 2))
+    check_dtype(f, x.dtype, "the base distribution (ground truths compute in float64)")
     try:
         z, ld = f(x)
     except (RuntimeError, ValueError) as err:
@@ -98,14 +105,14 @@ def entropy(
         'closed-form volume-preserving'
     """
     t0 = time.perf_counter()
+    n = _validate.integer(n, "n", low=2)
+    seed = _validate.seed(seed)
     h0 = base_entropy(dist)
     if flow is None:
         return Estimate(h0, None, "closed-form", None, time.perf_counter() - t0)
-    seed = _validate.seed(seed)
     f = _checked_flow(dist, flow, seed)
     if has_constant_logabsdet(f):
         return _closed_form(dist, f, h0, seed, t0)
-    n = _validate.integer(n, "n", low=2)
     chunk = default_chunk(_dist.dim(dist)) if chunk is None else _validate.integer(chunk, "chunk", low=1)
     m = _layer_logdet_moments(dist, f, n, seed, chunk)
     mean, se = float(m.mean()[-1]), float(m.stderr()[-1])

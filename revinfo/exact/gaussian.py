@@ -25,6 +25,8 @@ def mi_gaussian(cov: Any, dim_x: int) -> float:
     ``dim_x`` coordinates."""
     s = spd_matrix(cov, "cov")
     d = s.shape[0]
+    if d < 2:
+        raise ValueError(f"cov must be at least 2x2 to split into X and Y, got {d}x{d}")
     dim_x = _validate.integer(dim_x, "dim_x", low=1, high=d - 1)
     return 0.5 * (_logdet(s[:dim_x, :dim_x]) + _logdet(s[dim_x:, dim_x:]) - _logdet(s))
 
@@ -32,9 +34,11 @@ def mi_gaussian(cov: Any, dim_x: int) -> float:
 def mi_gaussian_channel(a: Any, cov_x: Any, sigma: float) -> float:
     """I(X; AX + sigma eps) in nats for X ~ N(m, cov_x), eps ~ N(0, I)."""
     s = spd_matrix(cov_x, "cov_x")
-    sigma = _validate.positive(sigma, "sigma")
+    sigma = _validate.noise_scale(sigma, "sigma")
     a = torch.as_tensor(np.asarray(a, dtype=np.float64))
     if a.ndim != 2 or a.shape[1] != s.shape[0]:
         raise ValueError(f"a must be (k, {s.shape[0]}), got {tuple(a.shape)}")
+    if not bool(torch.isfinite(a).all()):
+        raise ValueError("a contains NaN or inf")
     m = torch.eye(a.shape[0], dtype=torch.float64) + a @ s @ a.T / sigma**2
     return 0.5 * _logdet(m)

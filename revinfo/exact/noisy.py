@@ -61,6 +61,7 @@ from revinfo import _validate
 from revinfo import dist as _dist
 from revinfo.exact import _importance as imp
 from revinfo.exact.entropy import _checked_flow, base_entropy, entropy
+from revinfo.exact.sampling import base_chunks
 from revinfo.exact.gaussian import mi_gaussian_channel
 from revinfo.flows.structure import has_constant_logabsdet, logdet_pass
 from revinfo.result import Estimate
@@ -226,6 +227,25 @@ def _run_chunks(fn, flow, dist, n, sigma, device, *args, rows=4096):
     return {k: torch.cat(v) for k, v in parts.items()}
 
 
+def _check_resolvable(flow: Transform, dist: D.Distribution, sigma: float, seed) -> None:
+    """ValueError if float64 cannot resolve noise of scale sigma on the flow's outputs.
+
+    y - f(x') carries a rounding error of about eps |z|, which moves the log-likelihood
+    |y - f(x')|^2 / (2 sigma^2) by about sqrt(d) eps |z| / sigma nats; below
+    sigma_min = 1e3 sqrt(d) eps max|z| (max over 256 base draws) that exceeds 1e-3 nats.
+    """
+    x = next(base_chunks(dist, 256, seed, 256))
+    with torch.no_grad():
+        z_max = float(flow(x)[0].abs().max())
+    d = x.shape[1]
+    floor = 1e3 * math.sqrt(d) * torch.finfo(torch.float64).eps * max(1.0, z_max)
+    if sigma < floor:
+        raise ValueError(
+            f"sigma={sigma:g} is below what float64 resolves on this flow's outputs "
+            f"(max |f(x)| = {z_max:.3g}): use sigma >= {floor:.2g}"
+        )
+
+
 def _on(flow, device):
     """The flow, or a copy of it on ``device`` (random draws stay on the CPU)."""
     return flow if torch.device(device).type == "cpu" else copy.deepcopy(flow).to(device)
@@ -280,7 +300,7 @@ def mi_noisy(
     """
     t0 = time.perf_counter()
     d = _dist.dim(dist)
-    sigma = _validate.positive(sigma, "sigma", allow_zero=True)
+    sigma = _validate.noise_scale(sigma, "sigma", allow_zero=True)
     n = _validate.integer(n, "n", low=2)
     imp.inner_plan(inner, max_inner)
     refine = _validate.integer(refine, "refine", low=0)
@@ -299,6 +319,7 @@ def mi_noisy(
             return _closed_form(lin[0], g[1], sigma, t0)
         if method == "closed-form":
             raise ValueError("method='closed-form' needs a linear flow on a Gaussian base")
+    _check_resolvable(f, dist, sigma, seed)
     s_nested, s_entropy = _seeds(seed)
     if method == "plain":
         k = 64 if inner == "auto" else inner

@@ -22,6 +22,17 @@ def _sum_event(ladj: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     return ladj.sum(-1) if ladj.shape == x.shape else ladj.reshape(x.shape[0])
 
 
+def _is_affine(t: D.Transform) -> bool:
+    if isinstance(t, D.AffineTransform):
+        return True
+    if isinstance(t, D.ComposeTransform):
+        return all(_is_affine(part) for part in t.parts)
+    if isinstance(t, D.IndependentTransform):
+        return _is_affine(t.base_transform)
+    inverse_of = getattr(t, "_inv", None)  # torch's _InverseTransform keeps its forward there
+    return isinstance(t, D.transforms._InverseTransform) and _is_affine(inverse_of)
+
+
 class DistributionsTransform(Transform):
     """Wraps a ``torch.distributions.Transform`` acting on (n, d) vectors.
 
@@ -39,6 +50,12 @@ class DistributionsTransform(Transform):
     @property
     def transform(self) -> D.Transform:
         return self.lazy() if self.lazy is not None else self._fixed
+
+    @property
+    def constant_logabsdet(self) -> bool:
+        """True for a fixed affine map (its Jacobian does not depend on x), so that entropies
+        through it are closed form (``flows.has_constant_logabsdet``)."""
+        return self.lazy is None and _is_affine(self._fixed)
 
     def forward(self, inputs: torch.Tensor, context=None):
         t = self.transform

@@ -139,7 +139,7 @@ def build(
     dim: int,
     depth: int,
     *,
-    seed: int = 0,
+    seed: int | None = 0,
     dtype: torch.dtype = torch.float64,
     device: str | torch.device = "cpu",
     **options: Any,
@@ -158,8 +158,8 @@ def build(
     scale), ``scale_clamp`` (affine log-scale bound), ``num_bins``, ``tail_bound`` (splines),
     ``negative_slope`` (leaky maps), ``maps`` (elementwise).
 
-    The same ``seed`` gives the same weights, bit for bit. Parameters are in ``dtype``
-    (float64 by default: ground truth computes in float64).
+    The same ``seed`` gives the same weights, bit for bit (None: fresh weights). Parameters
+    are in ``dtype`` (float64 by default: ground truth computes in float64).
 
     Example:
         >>> f = build("affine", dim=4, depth=3, seed=1)
@@ -171,7 +171,7 @@ def build(
     factory, min_dim = _KINDS[kind]
     dim = _validate.integer(dim, "dim", low=1)
     depth = _validate.integer(depth, "depth", low=1)
-    seed = _validate.integer(seed, "seed", low=0)
+    seed = _validate.concrete_seed(seed)
     if dim < min_dim:
         raise ValueError(f"kind {kind!r} needs dim >= {min_dim}, got dim={dim}")
     opts = _options(options)

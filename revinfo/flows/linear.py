@@ -15,7 +15,8 @@ from torch.nn import functional as F
 
 
 class LU(LULinear):
-    """W = L U with unit-diagonal L and positive-diagonal U; log|det W| = sum log U_ii."""
+    """W = L U with unit-diagonal L and positive-diagonal U; log|det W| = sum log U_ii
+    (the LU-parametrised 1x1 convolution of Kingma & Dhariwal 2018, Glow, sec. 3.2)."""
 
     constant_logabsdet = True
 

@@ -10,6 +10,7 @@ from nflows import transforms as T
 from nflows.transforms.base import Transform
 
 from revinfo.flows import fused
+from revinfo.flows.adapters import as_flow
 
 # nflows layers whose Jacobian determinant does not depend on the input.
 _NFLOWS_CONSTANT = (
@@ -47,13 +48,27 @@ def is_slow(flow: Transform) -> bool:
     return bool(getattr(flow, "slow", False))
 
 
+def check_dtype(flow: Transform, dtype: torch.dtype, what: str) -> None:
+    """ValueError if the flow's parameters have another floating dtype than ``dtype``."""
+    own = next((p.dtype for p in flow.parameters() if p.is_floating_point()), None)
+    if own is not None and own != dtype:
+        raise ValueError(
+            f"{what} has dtype {dtype} but the flow's parameters have {own}: convert one of them "
+            f"(e.g. flow.to({dtype}))"
+        )
+
+
 def trace(flow: Transform, x: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
-    """Per-layer outputs and cumulative log|det J| in one pass.
+    """Per-layer outputs and cumulative log|det J| in one pass, for any flow ``as_flow`` takes.
 
     Entry 0 is ``(x, 0)``; entry l is ``(f_l(...f_1(x)), sum_{j<=l} log|det J_j|)``.
     """
     if not isinstance(x, torch.Tensor) or x.ndim != 2:
         raise ValueError("x must be a torch tensor of shape (n, d)")
+    flow = as_flow(flow)
+    check_dtype(flow, x.dtype, "x")
+    if not bool(torch.isfinite(x).all()):
+        raise ValueError("x contains NaN or inf")
     cum = x.new_zeros(x.shape[0])
     out = [(x, cum)]
     z = x

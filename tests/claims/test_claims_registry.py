@@ -37,6 +37,15 @@ def test_unknown_name_and_bad_registration() -> None:
         claims.claim("x", "x", "theorem")
     with pytest.raises(ValueError, match="proof"):
         claims.claim("x", "x", "identity", proof="no_such_proof")
+    with pytest.raises(ValueError, match="seed"):
+        claims.run(["mi-invariance"], seed=-1)
+    with pytest.raises(TypeError, match="seed"):
+        claims.run(["mi-invariance"], seed=1.5)
+
+
+def test_seed_none_runs_with_a_fresh_seed() -> None:
+    (result,) = claims.run(["change-of-variables"], seed=None)
+    assert result.holds
 
 
 @pytest.mark.parametrize("name", FAST)

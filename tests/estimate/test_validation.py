@@ -38,6 +38,7 @@ TWO_SAMPLE = {
 # Options that must be rejected, per estimator: (kwargs, exception, words in the message).
 BAD_OPTIONS = {
     "entropy_knn": [({"k": 50}, ValueError, "k"), ({"k": 0}, ValueError, "k"),
+                    ({"workers": 0}, ValueError, "workers"),
                     ({"k": 2.5}, TypeError, "k"), ({"norm": "l7"}, ValueError, "norm"),
                     ({"ties": "ignore"}, ValueError, "ties")],
     "mi_ksg": [({"k": 50}, ValueError, "k"), ({"k": -1}, ValueError, "k"),
@@ -50,6 +51,7 @@ BAD_OPTIONS = {
     "mi_binned": [({"bins": 0}, ValueError, "bins"), ({"bin_width": -0.1}, ValueError,
                   "bin_width"), ({"correction": "mm"}, ValueError, "correction")],
     "entropy_kde": [({"sigma": 0.0}, ValueError, "sigma"), ({"sigma": -1.0}, ValueError, "sigma"),
+                    ({"sigma": 1e-200}, ValueError, "sigma"),
                     ({"bound": "middle"}, ValueError, "bound"), ({"chunk": 0}, ValueError, "chunk")],
     "mi_kde": [({"sigma": np.inf}, ValueError, "sigma"), ({"bound": "tight"}, ValueError, "bound")],
     "entropy_noisy": [({"sigma": 0.0}, ValueError, "sigma"), ({"sigma": "1"}, TypeError, "sigma"),
@@ -69,6 +71,8 @@ for name, f in ONE_SAMPLE.items():
         rows.append(pytest.param(lambda f=f, bad=bad: f(bad), ValueError, f"^(x|z) .*{words}",
                                  id=f"{name}-{tag}"))
     rows.append(pytest.param(lambda f=f: f("abc"), TypeError, "^(x|z) ", id=f"{name}-type"))
+    rows.append(pytest.param(lambda f=f: f(X * (1 + 1j)), TypeError, "^(x|z) must be real",
+                             id=f"{name}-complex"))
 for name, f in TWO_SAMPLE.items():
     for tag, bad, words in DATA_CASES:
         rows.append(pytest.param(lambda f=f, bad=bad: f(bad, Y), ValueError,

@@ -168,6 +168,18 @@ def test_same_seed_bit_for_bit():
         (lambda: dist.gaussian([0, 0], [[1, 2], [2, 1]]), "positive definite"),
         (lambda: dist.gaussian([0, 0], [[1, 0.5], [0.4, 1]]), "symmetric"),
         (lambda: exact.mi_gaussian([[1, 0.5], [0.5, 1]], 2), "dim_x"),
+        (lambda: exact.mi_gaussian([[1.0]], 1), "at least 2x2"),
+        (lambda: exact.mi_gaussian_channel([[float("nan")]], [[1.0]], 1.0), "a contains NaN"),
+        (lambda: exact.entropy(dist.standard_normal(2), None, n=1), "n must be"),
+        (lambda: exact.entropy(dist.standard_normal(2),
+                               flows.build("affine", 2, 1, dtype=torch.float32)), "float32"),
+        (lambda: flows.trace(flows.build("affine", 2, 1), torch.zeros(3, 2)), "float32"),
+        (lambda: flows.trace(flows.build("affine", 2, 1),
+                             torch.full((3, 2), float("nan"), dtype=torch.float64)), "NaN"),
+        (lambda: exact.mi_noisy(dist.standard_normal(2), flows.build("affine", 2, 2), 1e-200),
+         "sigma"),
+        (lambda: exact.mi_noisy(dist.standard_normal(2), flows.build("affine", 2, 2), 1e-20),
+         "below what float64 resolves"),
     ],
 )
 def test_bad_input_is_a_value_error_naming_the_problem(call, match):

@@ -30,12 +30,30 @@ def test_zuko_flow_is_exact_through_the_adapter():
 
 
 def test_torch_distributions_transform_matches_closed_form_entropy():
-    # y = 1 + 2x elementwise: h(Y) = h(X) + d log 2, exact; here through the Monte Carlo path
+    # y = 1 + 2x elementwise: h(Y) = h(X) + d log 2; an affine map is detected as closed form
     t = D.AffineTransform(torch.tensor(1.0, dtype=torch.float64), 2.0, event_dim=0)
     f = flows.as_flow(t)
     _check_exact(f, torch.randn(5, 2, dtype=torch.float64))
     e = exact.entropy(dist.standard_normal(2), f, n=1000)
+    assert e.stderr is None and e.method.startswith("closed-form")
     assert e.value == pytest.approx(float(dist.standard_normal(2).entropy()) + 2 * math.log(2), abs=1e-12)
+    # a composition of affine maps and an inverse one: h(X) + d (log 3 - log 2)
+    composed = D.ComposeTransform([D.AffineTransform(1.0, 3.0), D.AffineTransform(0.0, 2.0).inv])
+    e = exact.entropy(dist.standard_normal(2), composed)
+    assert e.stderr is None
+    assert e.value == pytest.approx(float(dist.standard_normal(2).entropy()) + 2 * math.log(1.5), abs=1e-12)
+    # a nonlinear one stays Monte Carlo
+    assert exact.entropy(dist.standard_normal(2), D.ExpTransform(), n=100).stderr > 0
+
+
+def test_trace_takes_every_kind_of_flow():
+    x = torch.randn(6, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    for obj in (D.ExpTransform(), lambda v: v + 0.5 * torch.tanh(v)):
+        steps = flows.trace(obj, x)
+        z, ld = flows.as_flow(obj)(x)
+        assert len(steps) == 2
+        torch.testing.assert_close(steps[1][0], z, rtol=0, atol=0)
+        torch.testing.assert_close(steps[1][1], ld, rtol=0, atol=0)
 
 
 def test_plain_function_uses_autograd_and_is_flagged_slow():

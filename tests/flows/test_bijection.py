@@ -38,6 +38,11 @@ def test_same_seed_same_weights_bit_for_bit(spec):
     assert torch.equal(z1, z2) and torch.equal(ld1, ld2)
 
 
+def test_seed_none_gives_fresh_weights():
+    a, b = (flows.build("affine", 3, 2, seed=None) for _ in range(2))
+    assert any(not torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+
+
 @given(flow_specs(max_dim=4))
 def test_trace_matches_forward(spec):
     kind, dim, depth, seed = spec
