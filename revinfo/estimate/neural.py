@@ -108,13 +108,23 @@ def bound_infonce(scores: Tensor) -> Tensor:
     .. math:: I_{NCE} = \log B + \frac1B\sum_i \Big(f_{ii} - \log\sum_j e^{f_{ij}}\Big)
 
     Each bracket is a log-softmax entry and so <= 0; it is clamped at 0, which only
-    removes floating-point rounding, so the returned value is <= log B exactly.
-    Close to I(X;Y) at the log density ratio when I << log B.
+    removes floating-point rounding. Adding log B in a low-precision dtype can still
+    round above log B (in float32, log 2 rounds up), so the sum is finally clamped at
+    the largest value of the scores' dtype that is <= ``math.log(B)``: the returned
+    value is <= log B exactly. Close to I(X;Y) at the log density ratio when I << log B.
     (van den Oord et al. 2018; Poole et al. 2019.)
     """
     b = _square(scores)
     terms = torch.log_softmax(scores, dim=1).diagonal().clamp(max=0.0)
-    return terms.mean() + math.log(b)
+    return (terms.mean() + math.log(b)).clamp(max=_largest_at_most(math.log(b), scores.dtype))
+
+
+def _largest_at_most(x: float, dtype: torch.dtype) -> float:
+    """The largest value representable in floating ``dtype`` that is <= x."""
+    t = torch.tensor(x, dtype=dtype)
+    if t.item() > x:
+        t = torch.nextafter(t, torch.tensor(-math.inf, dtype=dtype))
+    return float(t.item())
 
 
 def bound_js(scores: Tensor) -> Tensor:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
@@ -9,16 +10,27 @@ import pytest
 from revinfo import claims
 from revinfo.cli import main
 
+FALSE_CLAIM = "test-false-claim"
 
-@pytest.fixture
-def false_claim():
-    @claims.claim("test-false-claim", "1 = 2 (deliberately false, registered by a test)",
-                  "identity")
+
+@contextlib.contextmanager
+def registered_false_claim():
+    """Register a deliberately false claim for the duration of the block."""
+
+    @claims.claim(FALSE_CLAIM, "1 = 2 (deliberately false, registered by a test)", "identity")
     def _false(seed: int):
         return False, {"left": 1.0, "right": 2.0}
 
-    yield "test-false-claim"
-    claims.unregister("test-false-claim")
+    try:
+        yield FALSE_CLAIM
+    finally:
+        claims.unregister(FALSE_CLAIM)
+
+
+@pytest.fixture
+def false_claim():
+    with registered_false_claim() as name:
+        yield name
 
 
 def test_exit_0_when_all_hold(capsys) -> None:
@@ -33,12 +45,14 @@ def test_exit_1_for_a_failing_claim(false_claim, capsys) -> None:
     assert out[0]["evidence"] == {"left": 1.0, "right": 2.0}
 
 
-def test_false_claim_is_removed_after(false_claim) -> None:
-    assert false_claim in claims.names()
-
-
-def test_registry_clean_without_fixture() -> None:
-    assert "test-false-claim" not in claims.names()
+def test_false_claim_is_registered_then_removed() -> None:
+    # Register, tear down and check in one test, so the result does not depend on which
+    # tests ran before in this worker.
+    assert FALSE_CLAIM not in claims.names()
+    with registered_false_claim() as name:
+        assert name in claims.names()
+    assert name not in claims.names()
+    assert main(["claims", name]) == 2  # the CLI no longer knows it either
 
 
 def test_exit_2_for_an_unknown_name(capsys) -> None:

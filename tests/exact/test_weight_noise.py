@@ -70,8 +70,14 @@ def test_zero_noise_is_infinite_and_rank_deficient_is_refused():
 
 
 def _through_flow_exact_density(base, w, s, g, n, inner, seed):
-    """I(X; Z), Z = g(U), from Z's exact conditional density p(z | x) =
-    N(g^-1(z); W x, s^2 |x|^2 I) |det J_{g^-1}(z)|, the marginal by plain prior draws."""
+    """I(X; Z), Z = g(U) (g=None: Z = U), from Z's exact conditional density p(z | x) =
+    N(g^-1(z); W x, s^2 |x|^2 I) |det J_{g^-1}(z)|, the marginal by plain prior draws.
+
+    Returns (value, stderr, inner_bias). The log of a mean of `inner` prior-draw densities is
+    biased low, so the value is biased high, by c/inner to leading order (delta method);
+    inner_bias estimates it by Richardson from the first inner/4 draws of the same sample:
+    v(inner/4) - v(inner) = 3c/inner.
+    """
     gen = torch.Generator().manual_seed(seed + 1)  # not the stream that drew x
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
@@ -80,9 +86,12 @@ def _through_flow_exact_density(base, w, s, g, n, inner, seed):
     k = w.shape[0]
     u = x @ w.T + s * x.norm(dim=1, keepdim=True) * torch.randn(n, k, generator=gen,
                                                                  dtype=torch.float64)
-    with torch.no_grad():
-        z = g(u)[0]
-        ub, ld_inv = g.inverse(z)
+    if g is None:
+        ub, ld_inv = u, torch.zeros(n, dtype=torch.float64)
+    else:
+        with torch.no_grad():
+            z = g(u)[0]
+            ub, ld_inv = g.inverse(z)
 
     def log_cond(xs):  # (m, d) -> (n, m): log p(z_i | x_j)
         sd = s * xs.norm(dim=1)
@@ -91,9 +100,11 @@ def _through_flow_exact_density(base, w, s, g, n, inner, seed):
                 / sd**2 + ld_inv[:, None])
 
     own = torch.diagonal(log_cond(x))
-    marg = torch.logsumexp(log_cond(xp), 1) - math.log(inner)
-    t = own - marg
-    return float(t.mean()), float(t.std() / math.sqrt(n))
+    lc = log_cond(xp)
+    t = own - (torch.logsumexp(lc, 1) - math.log(inner))
+    quarter = inner // 4
+    t4 = own - (torch.logsumexp(lc[:, :quarter], 1) - math.log(quarter))
+    return float(t.mean()), float(t.std() / math.sqrt(n)), abs(float(t4.mean() - t.mean())) / 3
 
 
 def test_value_does_not_depend_on_the_flow():
@@ -104,8 +115,9 @@ def test_value_does_not_depend_on_the_flow():
     with_g = mi_weight_noise(base, w, 1.0, g, n=1000, inner=16, seed=3)
     assert (plain.value, plain.stderr) == (with_g.value, with_g.stderr)
     # independent: through g's exact density (the log-dets cancel in the ratio per point)
-    ref, ref_se = _through_flow_exact_density(base, w, 1.0, g, 1500, 4000, seed=4)
-    assert abs(with_g.value - ref) <= Z5 * math.hypot(with_g.stderr, ref_se), (with_g, ref)
+    ref, ref_se, ref_bias = _through_flow_exact_density(base, w, 1.0, g, 1500, 4000, seed=4)
+    tol = Z5 * math.hypot(with_g.stderr, ref_se) + ref_bias
+    assert abs(with_g.value - ref) <= tol, (with_g, ref, ref_se, ref_bias)
 
 
 def test_same_seed_is_bit_identical():
@@ -121,15 +133,22 @@ def test_same_seed_is_bit_identical():
 
 def test_auto_inner_on_a_laplace_base():
     """A fixed 64 inner draws fails the check here (1.985 +- 0.026 against 1.932 +- 0.021 with
-    512); auto must pass it without a warning and agree with an independent 512-draw run."""
+    512); auto must pass it without a warning and agree with the independent plain Monte
+    Carlo of I(X; U) through U's exact conditional density (no importance sampling)."""
     base, w = dist.laplace(2), [[1.0, 0.5], [0.0, 1.0], [0.3, 0.3]]
     with warnings.catch_warnings():
         warnings.simplefilter("error", imp.InnerDrawWarning)
         e = mi_weight_noise(base, w, 0.5, n=2000, seed=9)
-        ref = mi_weight_noise(base, w, 0.5, n=2000, inner=512, seed=19)
     assert e.extra["inner"] == "auto" and e.extra["inner_check_ok"]
     assert e.extra["inner_path"][-1]["ok"] and e.extra["inner_mean"] > 32
-    assert abs(e.value - ref.value) <= Z5 * math.hypot(e.stderr, ref.stderr), (e, ref)
+    # Independent draws (seed 19), so the difference has stderr hypot(se, ref_se); 5 of those
+    # (measured 1.9585 +- 0.0223 against 1.9648 +- 0.0299: tolerance 0.187), plus the
+    # reference's inner-draw bias estimate (0.0014 here; in a probe at n = 1000, 16000 inner
+    # draws lowered the value by 0.002, the same size and 1% of the tolerance).
+    ref, ref_se, ref_bias = _through_flow_exact_density(
+        base, torch.tensor(w, dtype=torch.float64), 0.5, None, 2000, 4000, seed=19)
+    tol = Z5 * math.hypot(e.stderr, ref_se) + ref_bias
+    assert abs(e.value - ref) <= tol, (e, ref, ref_se, ref_bias)
     with pytest.warns(imp.InnerDrawWarning, match="doubling the inner draws"):
         mi_weight_noise(base, w, 0.5, n=2000, inner=16, seed=9)
 

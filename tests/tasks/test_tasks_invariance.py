@@ -42,5 +42,7 @@ def test_truth_is_invariant_while_ksg_moves():
     for m in ("spiral", "linear"):
         dm, dse = shifts[f"{BASE}+{m}"]
         assert abs(dm) > 5 * dse and abs(dm) > 0.05, (m, dm, dse)
-    # while KSG on the untransformed pair is within its finite-n bias of the truth
-    assert abs(ref.mean() - base.truth.value) < 0.15
+    # No check of KSG against the truth here: this test is about invariance (the truth is
+    # unchanged, the paired KSG shift is not), which needs no KSG accuracy. KSG's finite-n
+    # bias has no closed-form bound to derive a tolerance from; its accuracy on Gaussian
+    # pairs is tested in tests/estimate/test_knn.py and the truths in test_tasks_truths.py.
