@@ -290,24 +290,27 @@ def cv_mean(
     keep = c.std(0) > 1e-12 * (1.0 + c.abs().mean(0))
     beta = torch.zeros(c.shape[1], dtype=torch.float64, device=c.device)
     ck = c[:, keep]
-    cc = ck - ck.mean(0)
+    # centred, unit-variance columns: the fit and its variance do not depend on the controls'
+    # scales (which can differ by 1e10; unscaled, lstsq's rank cut dropped the small ones)
+    scale = ck.std(0)
+    z = (ck - ck.mean(0)) / scale
     if bool(keep.any()):
-        sol = torch.linalg.lstsq(cc, (t - t.mean())[:, None], driver="gelsd").solution[:, 0]
-        beta[keep] = sol
+        sol = torch.linalg.lstsq(z, (t - t.mean())[:, None], driver="gelsd").solution[:, 0]
+        beta[keep] = sol / scale
     resid = t - c @ beta
-    var = _hc2_intercept_var(cc, resid - resid.mean(), ck.mean(0))
+    var = _hc2_intercept_var(z, resid - resid.mean(), ck.mean(0) / scale)
     if extra_var is not None:
         var = var + (beta**2 * extra_var).sum()
     return float(resid.mean()), float(torch.sqrt(var)), beta.tolist()
 
 
-def _hc2_intercept_var(cc: torch.Tensor, e: torch.Tensor, c_mean: torch.Tensor) -> torch.Tensor:
-    """HC2 variance of t_bar - c_mean^T beta_hat, for the centred design (1, cc) and residuals e
-    (see :func:`cv_mean`)."""
+def _hc2_intercept_var(z: torch.Tensor, e: torch.Tensor, z_mean: torch.Tensor) -> torch.Tensor:
+    """HC2 variance of t_bar - z_mean^T beta_hat for the design (1, z) (z centred, unit-variance
+    controls), residuals e (see :func:`cv_mean`)."""
     n = e.shape[0]
-    x = torch.cat([torch.ones(n, 1, dtype=e.dtype, device=e.device), cc], 1)
+    x = torch.cat([torch.ones(n, 1, dtype=e.dtype, device=e.device), z], 1)
     xtx_inv = torch.linalg.pinv(x.T @ x)
-    g = torch.cat([torch.ones(1, dtype=e.dtype, device=e.device), -c_mean])
+    g = torch.cat([torch.ones(1, dtype=e.dtype, device=e.device), -z_mean])
     a = x @ (xtx_inv @ g)
     h = ((x @ xtx_inv) * x).sum(1)
     return (a.square() * e.square() / (1.0 - h).clamp_min(1.0 / n)).sum()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
@@ -97,3 +98,48 @@ def test_non_finite_float32_jacobian_falls_back_to_float64():
     _, _, jac, grad = noisy._jacobian(f, x, base, overflowing)
     _, _, jac64, grad64 = noisy._jacobian(f, x, base)
     assert torch.equal(jac, jac64) and torch.equal(grad, grad64)
+
+
+def _cv_problem(seed: int, n: int = 300):
+    """A target with a heteroscedastic noise and three zero-mean controls it depends on."""
+    g = torch.Generator().manual_seed(seed)
+    c = torch.randn(n, 3, generator=g, dtype=torch.float64)
+    c[:, 2] = c[:, 2] ** 3  # heavy-tailed: high-leverage rows
+    noise = torch.randn(n, generator=g, dtype=torch.float64) * (1 + c[:, 0].abs())
+    return 2.0 + c @ torch.tensor([0.5, -1.0, 0.2], dtype=torch.float64) + noise, c
+
+
+def test_cv_mean_is_the_regression_intercept_with_its_hc2_stderr():
+    """Against a second implementation: the OLS intercept of t on (1, c) and its HC2
+    variance [(X^T X)^-1 X^T diag(e^2 / (1 - h)) X (X^T X)^-1]_00 (MacKinnon & White 1985),
+    written directly in numpy."""
+    import numpy as np
+
+    t, c = _cv_problem(0)
+    value, se, beta = imp.cv_mean(t, c)
+    x = np.column_stack([np.ones(len(t)), c.numpy()])
+    coef, *_ = np.linalg.lstsq(x, t.numpy(), rcond=None)
+    inv = np.linalg.inv(x.T @ x)
+    e = t.numpy() - x @ coef
+    h = np.einsum("ij,jk,ik->i", x, inv, x)
+    cov = inv @ (x.T * (e**2 / (1 - h))) @ x @ inv
+    assert value == pytest.approx(coef[0], rel=1e-12)
+    assert beta == pytest.approx(list(coef[1:]), rel=1e-10)
+    assert se == pytest.approx(math.sqrt(cov[0, 0]), rel=1e-10)
+
+
+def test_cv_mean_does_not_depend_on_the_controls_scales():
+    """Rescaling a control column changes beta, never the estimate or its stderr (a 1e10
+    spread of scales once made the variance's Gram matrix singular: a 10x too small stderr)."""
+    t, c = _cv_problem(1)
+    ref = imp.cv_mean(t, c)
+    scaled = imp.cv_mean(t, c * torch.tensor([1e-6, 1.0, 1e8], dtype=torch.float64))
+    assert scaled[0] == pytest.approx(ref[0], rel=1e-9)
+    assert scaled[1] == pytest.approx(ref[1], rel=1e-9)
+
+
+def test_cv_mean_without_controls_is_the_sample_mean():
+    t, _ = _cv_problem(2)
+    value, se, beta = imp.cv_mean(t, torch.zeros(len(t), 0, dtype=torch.float64))
+    assert value == pytest.approx(float(t.mean()), rel=1e-14)
+    assert se == pytest.approx(float(t.std() / math.sqrt(len(t))), rel=1e-12) and beta == []
