@@ -61,8 +61,8 @@ from revinfo import _validate
 from revinfo import dist as _dist
 from revinfo.exact import _importance as imp
 from revinfo.exact.entropy import _checked_flow, base_entropy, entropy
-from revinfo.exact.sampling import base_chunks
 from revinfo.exact.gaussian import mi_gaussian_channel
+from revinfo.exact.sampling import base_chunks
 from revinfo.flows.structure import has_constant_logabsdet, logdet_pass
 from revinfo.result import Estimate
 
