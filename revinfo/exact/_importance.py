@@ -309,10 +309,10 @@ def _hc2_intercept_var(z: torch.Tensor, e: torch.Tensor, z_mean: torch.Tensor) -
     controls), residuals e (see :func:`cv_mean`)."""
     n = e.shape[0]
     x = torch.cat([torch.ones(n, 1, dtype=e.dtype, device=e.device), z], 1)
-    xtx_inv = torch.linalg.pinv(x.T @ x)
+    x_inv = x @ torch.linalg.pinv(x.T @ x)  # rows x_i^T (X^T X)^-1
     g = torch.cat([torch.ones(1, dtype=e.dtype, device=e.device), -z_mean])
-    a = x @ (xtx_inv @ g)
-    h = ((x @ xtx_inv) * x).sum(1)
+    a = x_inv @ g
+    h = (x_inv * x).sum(1)
     return (a.square() * e.square() / (1.0 - h).clamp_min(1.0 / n)).sum()
 
 

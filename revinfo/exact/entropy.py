@@ -80,6 +80,13 @@ def _layer_logdet_moments(
     return moments
 
 
+def _chunk_rows(dist: D.Distribution, chunk: int | None) -> int:
+    """Rows per chunk: ``chunk``, or ``default_chunk(d)`` when None."""
+    if chunk is None:
+        return default_chunk(_dist.dim(dist))
+    return _validate.integer(chunk, "chunk", low=1)
+
+
 def _method(flow: Transform) -> str:
     return "change-of-variables (autograd log-det, slow)" if is_slow(flow) else "change-of-variables"
 
@@ -113,8 +120,7 @@ def entropy(
     f = _checked_flow(dist, flow, seed)
     if has_constant_logabsdet(f):
         return _closed_form(dist, f, h0, seed, t0)
-    chunk = default_chunk(_dist.dim(dist)) if chunk is None else _validate.integer(chunk, "chunk", low=1)
-    m = _layer_logdet_moments(dist, f, n, seed, chunk)
+    m = _layer_logdet_moments(dist, f, n, seed, _chunk_rows(dist, chunk))
     mean, se = float(m.mean()[-1]), float(m.stderr()[-1])
     return Estimate(h0 + mean, se, _method(f), n, time.perf_counter() - t0,
                     {"h_base": h0, "mean_logabsdet": mean})
@@ -149,8 +155,7 @@ def entropy_profile(
     seed = _validate.seed(seed)
     f = _checked_flow(dist, flow, seed)
     n = _validate.integer(n, "n", low=2)
-    chunk = default_chunk(_dist.dim(dist)) if chunk is None else _validate.integer(chunk, "chunk", low=1)
-    m = _layer_logdet_moments(dist, f, n, seed, chunk)
+    m = _layer_logdet_moments(dist, f, n, seed, _chunk_rows(dist, chunk))
     means, ses = m.mean().tolist(), m.stderr().tolist()
     seconds = time.perf_counter() - t0
     out = [Estimate(h0, None, "closed-form", None, 0.0, {"layer": 0, "layer_logabsdet": 0.0})]

@@ -17,11 +17,11 @@ from __future__ import annotations
 import math
 
 import torch
-from nflows.transforms import CompositeTransform
 from nflows.transforms.base import Transform
 
 from revinfo.flows.coupling import AdditiveCoupling, AffineCoupling
 from revinfo.flows.nets import MLP
+from revinfo.flows.structure import layers as top_layers
 
 
 class _Layer:
@@ -94,7 +94,7 @@ class FusedCouplingStack:
 def plan(flow: Transform) -> FusedCouplingStack | None:
     """A fused evaluator for ``flow`` when every layer is covered (see the module docstring),
     else None."""
-    layers = list(flow._transforms) if isinstance(flow, CompositeTransform) else [flow]
+    layers = top_layers(flow)
     if not layers or not all(_fusable(layer) for layer in layers):
         return None
     return FusedCouplingStack(layers)

@@ -9,7 +9,6 @@ import torch
 from nflows import transforms as T
 from nflows.transforms.base import Transform
 
-from revinfo.flows import fused
 from revinfo.flows.adapters import as_flow
 
 # nflows layers whose Jacobian determinant does not depend on the input.
@@ -69,6 +68,11 @@ def trace(flow: Transform, x: torch.Tensor) -> list[tuple[torch.Tensor, torch.Te
     check_dtype(flow, x.dtype, "x")
     if not bool(torch.isfinite(x).all()):
         raise ValueError("x contains NaN or inf")
+    return _trace(flow, x)
+
+
+def _trace(flow: Transform, x: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """:func:`trace` without its input checks (callers that checked once, per chunk)."""
     cum = x.new_zeros(x.shape[0])
     out = [(x, cum)]
     z = x
@@ -83,8 +87,12 @@ def logdet_pass(flow: Transform) -> Callable[[torch.Tensor], tuple[torch.Tensor,
     """``x (n, d) -> (f(x), cumulative log|det J| after each layer (n, L))``, without autograd.
 
     The fused coupling pass (:mod:`revinfo.flows.fused`, ~20% faster) when it covers the
-    flow, else one :func:`trace`. The weights are read now: call again after changing them.
+    flow, else one :func:`trace` (its input checks left to the caller). The weights are read
+    now: call again after changing them.
     """
+    from revinfo.flows import fused  # fused builds on this module's layers()
+
+    flow = as_flow(flow)
     plan = fused.plan(flow)
     if plan is not None:
         def run(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -94,6 +102,6 @@ def logdet_pass(flow: Transform) -> Callable[[torch.Tensor], tuple[torch.Tensor,
 
     def run_trace(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         with torch.no_grad():
-            steps = trace(flow, x)
+            steps = _trace(flow, x)
         return steps[-1][0], torch.stack([cum for _, cum in steps[1:]], 1)
     return run_trace
