@@ -9,7 +9,9 @@ y_b = x_b exp(s) + t is written into X[transform rows]. The affine log-scale
 s = c tanh(u / c) = 2c sigmoid(2u / c) - c has its 2/c folded into the conditioner's output
 rows, so per layer the work is the MLP (``MLP.fused_layers``) plus five passes over (d/2, n);
 log|det J| = sum_b s_b = 2c sum_b sigmoid(.) - c d_b (Dinh et al. 2017, eq. 6).
-It computes the same function as the layers' own ``forward`` (tests/flows/test_fused.py).
+On the CPU the samples go through in blocks sized so that one block's widest activation
+stays near the cache (:func:`block_rows`). It computes the same function as the layers' own
+``forward`` (tests/flows/test_fused.py).
 """
 
 from __future__ import annotations
@@ -74,21 +76,45 @@ class FusedCouplingStack:
         with torch.no_grad():
             self.layers = [_Layer(layer) for layer in layers]
         self.features = layers[0].features
+        self.width = max(w.shape[0] for layer in self.layers for w, _ in layer.params)
 
     def __call__(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         if x.ndim != 2 or x.shape[1] != self.features:
             raise ValueError(f"x must have shape (n, {self.features}), got {tuple(x.shape)}")
+        n, rows = x.shape[0], block_rows(self.width, x)
         with torch.no_grad():
-            state = x.t().contiguous()
-            sums = x.new_zeros(x.shape[0], len(self.layers))
-            for i, layer in enumerate(self.layers):
-                sig_sum = layer(state)
-                if sig_sum is not None:
-                    sums[:, i] = sig_sum
-            # log|det J| of an affine layer = 2c sum sigmoid - c k (0 for an additive one)
-            slope = x.new_tensor([2.0 * layer.c for layer in self.layers])
-            offset = x.new_tensor([layer.c * layer.k for layer in self.layers])
-            return state.t(), sums.mul_(slope).sub_(offset)
+            if n <= rows:
+                return self._pass(x)
+            z, logdet = torch.empty_like(x), x.new_empty(n, len(self.layers))
+            for start in range(0, n, rows):
+                z[start:start + rows], logdet[start:start + rows] = self._pass(x[start:start + rows])
+            return z, logdet
+
+    def _pass(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        state = x.t().contiguous()
+        sums = x.new_zeros(x.shape[0], len(self.layers))
+        for i, layer in enumerate(self.layers):
+            sig_sum = layer(state)
+            if sig_sum is not None:
+                sums[:, i] = sig_sum
+        # log|det J| of an affine layer = 2c sum sigmoid - c k (0 for an additive one)
+        slope = x.new_tensor([2.0 * layer.c for layer in self.layers])
+        offset = x.new_tensor([layer.c * layer.k for layer in self.layers])
+        return state.t(), sums.mul_(slope).sub_(offset)
+
+
+def block_rows(width: int, x: torch.Tensor) -> int:
+    """Samples per block of the fused pass: about 1 MiB per thread for the widest activation
+    (``width`` rows), clamped to [2048, 8192]; all of ``x`` at once off the CPU.
+
+    Measured here (float64, d = 16, depth 8, 1 and 2 threads, hidden 16-128, n = 32768;
+    ``benchmarks/bench_exact_entropy.py`` re-measures hidden 32): the whole input as one
+    block was 1.2-1.8x slower than the best block, and this rule's block was within 9% of it.
+    """
+    if x.device.type != "cpu":
+        return max(x.shape[0], 1)
+    budget = torch.get_num_threads() * (1 << 20) // (width * x.element_size())
+    return min(max(budget, 2048), 8192)
 
 
 def plan(flow: Transform) -> FusedCouplingStack | None:

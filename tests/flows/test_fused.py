@@ -96,3 +96,37 @@ def test_entropy_with_the_fused_pass_equals_the_traced_mean():
     with torch.no_grad():
         lds = torch.cat([f(x)[1] for x in base_chunks(base, 4000, 7, 1000)])
     assert e.value == pytest.approx(exact.base_entropy(base) + float(lds.mean()), abs=1e-12)
+
+
+def test_fused_pass_in_blocks_matches_one_block_and_the_layers():
+    """Past block_rows samples the pass runs block by block; every row is the same as when
+    that row is evaluated on its own, and as the layers' own forward."""
+    f = _with_random_biases(flows.build("affine", 6, 3, seed=4, hidden=64), 4)
+    plan = fused.plan(f)
+    x = torch.randn(9000, 6, generator=torch.Generator().manual_seed(4), dtype=torch.float64)
+    with torch.no_grad():
+        rows = fused.block_rows(plan.width, x)
+        assert rows < x.shape[0]  # so this test crosses at least one block boundary
+        z, per_layer = plan(x)
+        z_ref, ld_ref = f(x)
+    torch.testing.assert_close(z, z_ref, rtol=1e-11, atol=1e-11)
+    torch.testing.assert_close(per_layer.sum(1), ld_ref, rtol=1e-11, atol=1e-11)
+    edge = slice(rows - 3, rows + 3)  # rows on both sides of the first boundary
+    z_edge, ld_edge = plan(x[edge])
+    torch.testing.assert_close(z[edge], z_edge, rtol=1e-13, atol=1e-13)
+    torch.testing.assert_close(per_layer[edge], ld_edge, rtol=1e-13, atol=1e-13)
+
+
+def test_block_rows_rule():
+    x64, x32 = torch.zeros(1, dtype=torch.float64), torch.zeros(1, dtype=torch.float32)
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        assert fused.block_rows(32, x64) == 4096  # 1 MiB / (32 rows * 8 bytes)
+        assert fused.block_rows(32, x32) == 8192
+        assert fused.block_rows(1024, x64) == 2048  # clamped below
+        assert fused.block_rows(2, x64) == 8192  # clamped above
+        torch.set_num_threads(2)
+        assert fused.block_rows(64, x64) == 4096
+    finally:
+        torch.set_num_threads(threads)
