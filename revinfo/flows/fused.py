@@ -43,18 +43,18 @@ class _Layer:
             scale[self.k:] = 2.0 / self.c
         self.params = net.fused_layers(scale)
 
-    def __call__(self, state: torch.Tensor) -> torch.Tensor | None:
-        """Update ``state`` (d, n) in place; return the layer's sum of sigmoid(2u/c) over its
-        transformed rows (None for an additive layer: log|det J| = 0)."""
+    def __call__(self, state: torch.Tensor, sig_sum: torch.Tensor) -> None:
+        """Update ``state`` (d, n) in place and write the layer's sum of sigmoid(2u/c) over its
+        transformed rows into ``sig_sum`` (n,) (left at 0 for an additive layer: log|det J| = 0)."""
         p = MLP.run_fused(self.params, state[self.identity])
         xb = state[self.transform]
         if not self.affine:
             xb.add_(p)
-            return None
+            return
         sig = p[self.k:].sigmoid_()
         # y_b = x_b exp(2c sig - c) + t, as e^{-c} (x_b exp(2c sig)) + t in one addcmul
         torch.addcmul(p[: self.k], xb, sig.mul(2.0 * self.c).exp_(), value=self.exp_neg_c, out=xb)
-        return sig.sum(0)
+        torch.sum(sig, 0, out=sig_sum)
 
 
 def _fusable(layer: Transform) -> bool:
@@ -77,6 +77,9 @@ class FusedCouplingStack:
             self.layers = [_Layer(layer) for layer in layers]
         self.features = layers[0].features
         self.width = max(w.shape[0] for layer in self.layers for w, _ in layer.params)
+        ref = self.layers[0].params[0][0]
+        self.slope = ref.new_tensor([[2.0 * layer.c] for layer in self.layers])
+        self.offset = ref.new_tensor([[layer.c * layer.k] for layer in self.layers])
 
     def __call__(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         if x.ndim != 2 or x.shape[1] != self.features:
@@ -91,16 +94,13 @@ class FusedCouplingStack:
             return z, logdet
 
     def _pass(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        state = x.t().contiguous()
-        sums = x.new_zeros(x.shape[0], len(self.layers))
-        for i, layer in enumerate(self.layers):
-            sig_sum = layer(state)
-            if sig_sum is not None:
-                sums[:, i] = sig_sum
+        # a copy even when x.t() already counts as contiguous (one sample): the pass is in place
+        state = x.t().clone(memory_format=torch.contiguous_format)
+        sums = x.new_zeros(len(self.layers), x.shape[0])  # row i: layer i's sum of sigmoids
+        for layer, sig_sum in zip(self.layers, sums.unbind(0)):
+            layer(state, sig_sum)
         # log|det J| of an affine layer = 2c sum sigmoid - c k (0 for an additive one)
-        slope = x.new_tensor([2.0 * layer.c for layer in self.layers])
-        offset = x.new_tensor([layer.c * layer.k for layer in self.layers])
-        return state.t(), sums.mul_(slope).sub_(offset)
+        return state.t(), sums.mul_(self.slope).sub_(self.offset).t()
 
 
 def block_rows(width: int, x: torch.Tensor) -> int:

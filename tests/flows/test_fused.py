@@ -130,3 +130,18 @@ def test_block_rows_rule():
         assert fused.block_rows(64, x64) == 4096
     finally:
         torch.set_num_threads(threads)
+
+
+@pytest.mark.parametrize("n", [1, 2, 4097])
+def test_fused_pass_leaves_its_input_alone(n):
+    """A (1, d) input's transpose counts as contiguous, so .contiguous() would not copy it and
+    the in-place pass would overwrite the caller's x (also a one-row last block)."""
+    f = _with_random_biases(flows.build("affine", 4, 3, seed=5), 5)
+    x = torch.randn(n, 4, generator=torch.Generator().manual_seed(n), dtype=torch.float64)
+    x_before = x.clone()
+    z, per_layer = fused.plan(f)(x)
+    assert torch.equal(x, x_before)
+    with torch.no_grad():
+        z_ref, ld_ref = f(x)
+    torch.testing.assert_close(z, z_ref, rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(per_layer.sum(1), ld_ref, rtol=1e-12, atol=1e-12)
