@@ -191,7 +191,7 @@ def test_weight_noise_truth_against_a_high_precision_rerun(s):
     task = tasks.get(weight_noise.name(d, s))
     t = task.truth
     hi = exact.mi_weight_noise(dist.standard_normal(d), weight_noise.weight(d), s,
-                               n=2 * weight_noise.TRUTH_N, inner=128,
+                               n=2 * weight_noise.TRUTH_N, inner="auto",
                                seed=task_seed(task.name) + 1)
     print(f"{task.name}: truth {t.value:.4f} ± {t.stderr:.4f}, rerun {hi.value:.4f} ± "
           f"{hi.stderr:.4f}")
