@@ -31,7 +31,7 @@ DTYPE = torch.float64
 
 
 def _vector(value: Any, name: str, d: int | None = None) -> torch.Tensor:
-    t = torch.as_tensor(np.asarray(value, dtype=np.float64), dtype=DTYPE)
+    t = torch.tensor(np.asarray(value, dtype=np.float64), dtype=DTYPE)  # a copy, never a view
     if t.ndim == 0:
         if d is None:
             raise ValueError(f"{name} must be a vector when the dimension is not given")
@@ -46,7 +46,7 @@ def _vector(value: Any, name: str, d: int | None = None) -> torch.Tensor:
 def spd_matrix(cov: Any, name: str = "cov") -> torch.Tensor:
     """``cov`` as a float64 symmetric positive definite matrix, else ValueError."""
     try:
-        c = torch.as_tensor(np.asarray(cov, dtype=np.float64), dtype=DTYPE)
+        c = torch.tensor(np.asarray(cov, dtype=np.float64), dtype=DTYPE)  # a copy, never a view
     except (TypeError, ValueError) as err:
         raise TypeError(f"{name} must be a numeric (d, d) matrix, got {cov!r}") from err
     if c.ndim != 2 or c.shape[0] != c.shape[1] or c.shape[0] < 1:

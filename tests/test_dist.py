@@ -66,3 +66,24 @@ def test_bad_parameters(call, match):
 def test_non_numeric_covariance_is_a_type_error_naming_it():
     with pytest.raises(TypeError, match="cov must be a numeric"):
         dist.gaussian([0.0, 0.0], "eye")
+
+
+@pytest.mark.parametrize("as_torch", [False, True])
+def test_parameters_are_copied_not_aliased(as_torch):
+    """A float64 array or tensor passed in is copied: later edits by the caller cannot bypass
+    the checks or desynchronise the cached Cholesky factor, and edits to the distribution's
+    own tensors do not reach the caller."""
+    wrap = (lambda v: torch.tensor(v, dtype=torch.float64)) if as_torch else np.array
+    mean, cov = wrap([0.0, 0.0]), wrap([[1.0, 0.5], [0.5, 1.0]])
+    low, high = wrap([0.0, 0.0]), wrap([1.0, 2.0])
+    shape, loc = wrap([[1.0, 0.0], [0.0, 1.0]]), wrap([0.0, 0.0])
+    g, u = dist.gaussian(mean, cov), dist.uniform(low, high)
+    t = dist.multivariate_t(5.0, shape, loc)
+    h_g, h_u, h_t = float(g.entropy()), float(u.entropy()), float(t.entropy())
+    mean[0], cov[0, 0], low[0], shape[0, 0], loc[1] = 100.0, 9.0, 5.0, 4.0, 7.0
+    assert g.mean.tolist() == [0.0, 0.0]
+    assert g.covariance_matrix.tolist() == [[1.0, 0.5], [0.5, 1.0]]
+    assert t.loc.tolist() == [0.0, 0.0]
+    assert (float(g.entropy()), float(u.entropy()), float(t.entropy())) == (h_g, h_u, h_t)
+    g.loc.add_(1.0)
+    assert mean.tolist() == [100.0, 0.0]
