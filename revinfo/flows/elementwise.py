@@ -115,8 +115,9 @@ class ElementwiseAffine(Transform):
         super().__init__()
         if bool((scale == 0).any()):
             raise ValueError("scale must be nonzero in every coordinate")
-        self.register_buffer("scale", scale)
-        self.register_buffer("shift", shift)
+        # copies, so that a later edit of the caller's tensors cannot bring in a zero scale
+        self.register_buffer("scale", scale.detach().clone())
+        self.register_buffer("shift", shift.detach().clone())
 
     def forward(self, inputs, context=None):
         ld = torch.log(self.scale.abs()).sum() * inputs.new_ones(inputs.shape[0])

@@ -62,3 +62,16 @@ def test_volume_preserving_kinds_have_zero_logabsdet(kind, dim, seed):
     assert flows.has_constant_logabsdet(f)
     z, ld = f(_inputs(dim, seed))
     assert torch.equal(ld, torch.zeros_like(ld))
+
+
+def test_elementwise_affine_copies_its_parameters():
+    """A later edit of the caller's scale cannot bring a zero scale (an infinite log-det) in."""
+    from revinfo.flows.elementwise import ElementwiseAffine
+
+    scale, shift = torch.tensor([2.0, -0.5], dtype=torch.float64), torch.zeros(2, dtype=torch.float64)
+    layer = ElementwiseAffine(scale, shift)
+    scale[0] = 0.0
+    x = torch.ones(3, 2, dtype=torch.float64)
+    y, ld = layer(x)
+    assert y[:, 0].tolist() == [2.0, 2.0, 2.0]
+    torch.testing.assert_close(ld, torch.zeros(3, dtype=torch.float64), rtol=0, atol=1e-15)  # log 2 + log 0.5
