@@ -358,7 +358,6 @@ def _mc(dist, f, sigma, n, inner, max_inner, n_entropy, s_nested, s_entropy, dev
         z = (y[:, None, :] - sigma * u).reshape(-1, d).to(device)
         return f_dev.inverse(z)[0].reshape(y.shape[0], count, d)
 
-
     h_x = base_entropy(dist)
     h_z = None
     if not has_constant_logabsdet(f):
