@@ -10,7 +10,7 @@ from revinfo.result import Estimate
 __version__ = "0.1.0"
 __all__ = ["Estimate", "__version__"]
 
-_SUBMODULES = ("calibrate", "claims", "dist", "estimate", "exact", "flows", "tasks")
+_SUBMODULES = ("calibrate", "claims", "dist", "estimate", "exact", "flows", "registry", "tasks")
 
 
 def __getattr__(name: str):

@@ -11,7 +11,7 @@ import numpy as np
 from revinfo import _validate
 from revinfo.result import Estimate
 
-Sampler = Callable[[int, np.random.Generator], tuple[np.ndarray, np.ndarray]]
+Sampler = Callable[[int, np.random.Generator], tuple[np.ndarray, ...]]
 LogRatio = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
@@ -22,7 +22,7 @@ class Task:
     Attributes:
         name: registry name.
         description: one line saying what the pair is.
-        dims: (dx, dy).
+        dims: (dx, dy), or (dx, dy, dz) for a conditional task.
         sampler: ``sampler(n, rng) -> (x, y)``, float64 arrays of shapes (n, dx), (n, dy).
         truth_fn: computes the true I(X;Y) in nats as an :class:`Estimate` (called once,
             lazily, then cached: some truths are Monte Carlo runs).
@@ -36,22 +36,46 @@ class Task:
             :mod:`revinfo.diagnostics`); ``None`` otherwise.
         cheap_truth: True when ``truth_fn`` is instant (a closed form, an exact count);
             False for Monte Carlo truths, which listings then leave uncomputed.
+        inputs: what :meth:`sample` returns, in the terms of :data:`revinfo.registry.INPUTS`:
+            ``"xy"`` (the default) a pair whose truth is I(X;Y); ``"xyz"`` a triple whose
+            truth is I(X;Y|Z) (``dims`` = (dx, dy, dz)); ``"sequence"`` a (source, target)
+            pair of time series of length n whose truth is a process quantity (e.g. the
+            transfer entropy). Calibration passes a task's sample to the estimators with the
+            same ``inputs``.
     """
 
     name: str
     description: str
-    dims: tuple[int, int]
+    dims: tuple[int, ...]
     sampler: Sampler = field(repr=False)
     truth_fn: Callable[[], Estimate] = field(repr=False)
     tags: tuple[str, ...] = ()
     log_ratio: LogRatio | None = field(default=None, repr=False)
     cheap_truth: bool = False
+    inputs: str = "xy"
 
-    def sample(self, n: int, seed: int | None = 0) -> tuple[np.ndarray, np.ndarray]:
-        """Draw n pairs; same seed, same arrays."""
+    def __post_init__(self) -> None:
+        arity = {"xy": 2, "xyz": 3, "sequence": 2}
+        if self.inputs not in arity:
+            raise ValueError(f"task inputs must be one of {sorted(arity)}, got {self.inputs!r}")
+        if len(self.dims) != arity[self.inputs]:
+            raise ValueError(
+                f"task {self.name!r}: dims {self.dims} must have {arity[self.inputs]} entries "
+                f"for inputs={self.inputs!r}"
+            )
+
+    def sample(self, n: int, seed: int | None = 0) -> tuple[np.ndarray, ...]:
+        """Draw n samples (n time steps for a sequence task); same seed, same arrays.
+
+        Returns float64 arrays, one per variable (two for ``"xy"`` and ``"sequence"``, three
+        for ``"xyz"``)."""
         n = _validate.integer(n, "n", low=1)
-        x, y = self.sampler(n, _validate.rng(seed))
-        return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        arrays = self.sampler(n, _validate.rng(seed))
+        if len(arrays) != len(self.dims):
+            raise ValueError(
+                f"task {self.name!r}: sampler returned {len(arrays)} arrays, expected {len(self.dims)}"
+            )
+        return tuple(np.asarray(a, dtype=np.float64) for a in arrays)
 
     @cached_property
     def truth(self) -> Estimate:
