@@ -87,6 +87,7 @@ class Registry(Generic[T]):
         group: the entry-point group scanned once, on first lookup (``"revinfo.estimators"``).
         builtins: modules imported on first lookup; importing them registers the built-ins.
         validate: ``validate(name, obj, meta)`` raises on a bad registration (optional).
+        ordered: list names in registration order (built-ins first) instead of sorted.
     """
 
     def __init__(
@@ -95,11 +96,13 @@ class Registry(Generic[T]):
         group: str,
         builtins: Iterable[str] = (),
         validate: Callable[[str, Any, dict[str, Any]], None] | None = None,
+        ordered: bool = False,
     ) -> None:
         self.kind = kind
         self.group = group
         self._builtins = tuple(builtins)
         self._validate = validate
+        self._ordered = ordered
         self._entries: dict[str, Entry[T]] = {}
         self._loaded = False
         self._loading = False
@@ -158,7 +161,7 @@ class Registry(Generic[T]):
     def _load_entry_point(self, ep: importlib.metadata.EntryPoint) -> None:
         try:
             obj = ep.load()
-        except Exception as err:  # a broken plug-in must not break revinfo
+        except Exception as err:  # noqa: BLE001 (a broken plug-in must not break revinfo)
             import warnings
 
             warnings.warn(
@@ -170,17 +173,18 @@ class Registry(Generic[T]):
             self.register(ep.name, obj, **dict(getattr(obj, "__revinfo_meta__", {})))
 
     def names(self, **where: Any) -> list[str]:
-        """Registered names, sorted; ``where`` keeps entries whose meta has those values."""
+        """Registered names (sorted, or in registration order for an ``ordered`` registry);
+        ``where`` keeps the entries whose meta has those values."""
         self._load()
-        return sorted(
+        chosen = [
             n for n, e in self._entries.items()
             if all(e.meta.get(k) == v for k, v in where.items())
-        )
+        ]
+        return chosen if self._ordered else sorted(chosen)
 
     def entries(self) -> list[Entry[T]]:
-        """All entries, sorted by name."""
-        self._load()
-        return [self._entries[n] for n in sorted(self._entries)]
+        """All entries, in the order of :meth:`names`."""
+        return [self._entries[n] for n in self.names()]
 
     def entry(self, name: str) -> Entry[T]:
         """The entry for a registered name or a ``"package.module:attribute"`` reference.
@@ -276,10 +280,11 @@ TASKS: Registry[TaskFactory] = Registry(
     "task", "revinfo.tasks", ("revinfo.tasks.families",), _check_callable("task")
 )
 CLAIMS: Registry[ClaimCheck] = Registry(
-    "claim", "revinfo.claims", ("revinfo.claims",), _check_callable("claim")
+    "claim", "revinfo.claims", ("revinfo.claims",), _check_callable("claim"), ordered=True
 )
 FLOWS: Registry[FlowLayerFactory] = Registry(
-    "flow kind", "revinfo.flows", ("revinfo.flows.build",), _check_callable("flow kind")
+    "flow kind", "revinfo.flows", ("revinfo.flows.build",), _check_callable("flow kind"),
+    ordered=True,
 )
 
 
@@ -309,6 +314,11 @@ def task(name: str, *, tags: tuple[str, ...] = (), **meta: Any) -> Callable[[T],
     return TASKS.decorator(name, tags=tuple(tags), **meta)
 
 
-def flow_kind(name: str, *, min_dim: int = 1, **meta: Any) -> Callable[[T], T]:
-    """Register a flow layer factory ``(dim, layer, options, gen) -> Transform`` as a kind."""
-    return FLOWS.decorator(name, min_dim=min_dim, **meta)
+def flow_kind(
+    name: str, *, min_dim: int = 1, defaults: dict[str, Any] | None = None, **meta: Any
+) -> Callable[[T], T]:
+    """Register a flow layer factory ``(dim, layer, options, gen) -> Transform`` as a kind.
+
+    ``revinfo.flows.build(name, dim, depth, **options)`` then calls it once per layer with the
+    build options; ``defaults`` declares options of this kind beyond the built-in ones."""
+    return FLOWS.decorator(name, min_dim=min_dim, defaults=dict(defaults or {}), **meta)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from revinfo import _validate
+from revinfo.registry import CLAIMS
 
 KINDS = ("identity", "inequality", "conjecture")
 
@@ -59,11 +60,12 @@ class ClaimResult:
                 "evidence": self.evidence}
 
 
-_REGISTRY: dict[str, Claim] = {}
-
-
 def claim(name: str, statement: str, kind: str, proof: str | None = None) -> Callable[[Check], Check]:
-    """Register ``fn(seed) -> (holds, evidence)`` as a claim; returns ``fn`` unchanged."""
+    """Register ``fn(seed) -> (holds, evidence)`` as a claim; returns ``fn`` unchanged.
+
+    The claim goes into :data:`revinfo.registry.CLAIMS` (packages can also plug claims in
+    through the ``revinfo.claims`` entry-point group, with ``statement`` and ``kind`` in the
+    function's ``__revinfo_meta__``)."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
     if proof is not None:
@@ -73,9 +75,7 @@ def claim(name: str, statement: str, kind: str, proof: str | None = None) -> Cal
             raise ValueError(f"proof {proof!r} is not a module of proofs/ ({sorted(proofs.PROOFS)})")
 
     def register(fn: Check) -> Check:
-        if name in _REGISTRY:
-            raise ValueError(f"claim {name!r} is already registered")
-        _REGISTRY[name] = Claim(name, statement, kind, proof, fn)
+        CLAIMS.register(name, fn, statement=statement, kind=kind, proof=proof)
         return fn
 
     return register
@@ -83,18 +83,26 @@ def claim(name: str, statement: str, kind: str, proof: str | None = None) -> Cal
 
 def unregister(name: str) -> None:
     """Remove a claim (for tests that register a temporary one)."""
-    _REGISTRY.pop(name, None)
+    CLAIMS.unregister(name)
 
 
 def names() -> list[str]:
     """Registered claim names, in registration order."""
-    return list(_REGISTRY)
+    return CLAIMS.names()
 
 
 def get(name: str) -> Claim:
-    if name not in _REGISTRY:
-        raise ValueError(f"unknown claim {name!r}; expected one of {names()}")
-    return _REGISTRY[name]
+    """The claim registered under ``name`` (or a ``"package.module:function"`` reference)."""
+    try:
+        entry = CLAIMS.entry(name)
+    except ValueError:
+        raise ValueError(f"unknown claim {name!r}; expected one of {names()}") from None
+    meta = entry.meta
+    kind = meta.get("kind", "conjecture")
+    if kind not in KINDS:
+        raise ValueError(f"claim {name!r}: kind must be one of {KINDS}, got {kind!r}")
+    statement = meta.get("statement") or (entry.obj.__doc__ or entry.name).strip()
+    return Claim(entry.name, statement, kind, meta.get("proof"), entry.obj)
 
 
 def jsonable(value: Any) -> Any:
@@ -123,7 +131,7 @@ def run(names: Iterable[str] | str | None = None, *, seed: int | None = 0) -> li
     if isinstance(names, str):
         names = [names]
     seed = _validate.concrete_seed(seed)
-    chosen = [get(n) for n in (list(_REGISTRY) if names is None else list(names))]
+    chosen = [get(n) for n in (CLAIMS.names() if names is None else list(names))]
     out = []
     for c in chosen:
         t0 = time.perf_counter()

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from revinfo import _validate as v
+from revinfo.registry import estimator
 from revinfo.result import Estimate
 
 CORRECTIONS = ("none", "miller-madow")
@@ -69,6 +70,7 @@ def _entropy(cells: np.ndarray, correction: str) -> tuple[float, int]:
     return h, int(counts.size)
 
 
+@estimator("entropy_binned", inputs="x", quantity="entropy")
 def entropy_binned(
     x: Any,
     bins: int | None = None,
@@ -118,6 +120,7 @@ def entropy_binned(
     )
 
 
+@estimator("mi_binned", inputs="xy", quantity="mi")
 def mi_binned(
     x: Any,
     y: Any,

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from revinfo import _validate as v
+from revinfo.registry import estimator
 from revinfo.result import Estimate
 
 # Smallest eigenvalue of a correlation matrix treated as non-singular.
@@ -24,6 +25,7 @@ def _logdet_corr(c: np.ndarray, name: str) -> float:
     return float(np.sum(np.log(w)))
 
 
+@estimator("mi_gaussian", inputs="xy", quantity="mi")
 def mi_gaussian(x: Any, y: Any) -> Estimate:
     r"""Mutual information of the Gaussian with the samples' covariance (CCA form).
 

@@ -12,6 +12,7 @@ import torch
 
 from revinfo import _validate as v
 from revinfo.estimate._pairwise import logsumexp_sqdist
+from revinfo.registry import estimator
 from revinfo.result import Estimate
 
 # Scale a in exp(-a ||mu_i - mu_j||^2): KL divergence between N(mu_i, s^2 I) and
@@ -38,6 +39,7 @@ def _pairwise_term(x: Any, sigma: Any, bound: Any, chunk: Any, name: str):
     return math.log(n) - float(lse.mean()), t.shape[1], n, s
 
 
+@estimator("entropy_kde", inputs="z_sigma", quantity="entropy")
 def entropy_kde(
     x: Any, sigma: float, bound: str = "upper", *, chunk: int | None = None
 ) -> Estimate:
@@ -72,6 +74,7 @@ def entropy_kde(
     )
 
 
+@estimator("mi_kde", inputs="z_sigma", quantity="mi")
 def mi_kde(z: Any, sigma: float, bound: str = "upper", *, chunk: int | None = None) -> Estimate:
     r"""KDE bound on I(X; Z + sigma eps) for Z = f(X) deterministic, X uniform on the samples.
 

@@ -21,6 +21,7 @@ from scipy.spatial import cKDTree
 from scipy.special import digamma, gammaln
 
 from revinfo import _validate as v
+from revinfo.registry import estimator
 from revinfo.result import Estimate
 
 TIES = ("jitter", "raise")
@@ -122,6 +123,7 @@ def _log_unit_ball(d: int, norm: str) -> float:
     return 0.5 * d * math.log(math.pi) - float(gammaln(0.5 * d + 1.0))
 
 
+@estimator("entropy_knn", inputs="x", quantity="entropy")
 def entropy_knn(
     x: Any,
     k: int = 3,
@@ -178,6 +180,7 @@ def entropy_knn(
     )
 
 
+@estimator("mi_ksg", inputs="xy", quantity="mi")
 def mi_ksg(
     x: Any,
     y: Any,

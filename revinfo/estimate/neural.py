@@ -34,6 +34,7 @@ import torch
 from torch import Tensor, nn
 
 from revinfo import _validate
+from revinfo.registry import estimator
 from revinfo.result import Estimate
 
 __all__ = [
@@ -233,6 +234,7 @@ def _held_out_values(
     return out
 
 
+@estimator("mi_neural", inputs="xy", quantity="mi")
 def mi_neural(
     x: Any,
     y: Any,

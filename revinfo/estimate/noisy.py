@@ -13,6 +13,7 @@ import torch
 from revinfo import _validate as v
 from revinfo.estimate._pairwise import logsumexp_sqdist
 from revinfo.estimate.kde import noise_entropy
+from revinfo.registry import estimator
 from revinfo.result import Estimate
 
 _STREAM = 0x5350  # "SP": separates this module's noise stream from other uses of a seed
@@ -61,6 +62,7 @@ def _estimate(z, sigma, n_mc, seed, chunk, conditional: bool, t0: float) -> Esti
     )
 
 
+@estimator("entropy_noisy", inputs="z_sigma", quantity="entropy")
 def entropy_noisy(
     z: Any,
     sigma: float,
@@ -105,6 +107,7 @@ def entropy_noisy(
     return _estimate(z, sigma, n_mc, seed, chunk, False, time.perf_counter())
 
 
+@estimator("mi_noisy", inputs="z_sigma", quantity="mi")
 def mi_noisy(
     z: Any,
     sigma: float,

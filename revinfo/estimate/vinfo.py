@@ -25,6 +25,7 @@ from scipy.optimize import minimize
 from scipy.special import logsumexp
 
 from revinfo import _validate
+from revinfo.registry import estimator
 from revinfo.result import Estimate
 
 __all__ = ["PROBES", "TARGETS", "v_information"]
@@ -166,6 +167,7 @@ def _continuous(
     return nll_marginal, nll_cond, tr.size, extra
 
 
+@estimator("v_information", inputs="xy", quantity="v-information")
 def v_information(
     z: Any,
     labels: Any,

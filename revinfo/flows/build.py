@@ -17,6 +17,7 @@ from revinfo.flows.elementwise import MAPS, Elementwise, ElementwiseAffine
 from revinfo.flows.linear import LU, Orthogonal
 from revinfo.flows.nets import MLP, reinit_linear_layers
 from revinfo.flows.revnet import RevNetBlock
+from revinfo.registry import FLOWS, flow_kind
 
 LayerFactory = Callable[[int, int, dict[str, Any], torch.Generator], Transform]
 
@@ -29,14 +30,17 @@ def _net_fn(opts: dict[str, Any]) -> Callable[[int, int], nn.Module]:
     return lambda i, o: MLP(i, o, opts["hidden"], opts["layers"])
 
 
+@flow_kind("additive", min_dim=2)
 def _additive(dim, layer, opts, gen):
     return AdditiveCoupling(_mask(dim, layer), _net_fn(opts))
 
 
+@flow_kind("affine", min_dim=2)
 def _affine(dim, layer, opts, gen):
     return AffineCoupling(_mask(dim, layer), _net_fn(opts), scale_clamp=opts["scale_clamp"])
 
 
+@flow_kind("spline", min_dim=2)
 def _spline(dim, layer, opts, gen):
     return SplineCoupling(
         _mask(dim, layer), _net_fn(opts), num_bins=opts["num_bins"], tail_bound=opts["tail_bound"]
@@ -55,10 +59,12 @@ def _lu(dim: int, opts: dict[str, Any], gen: torch.Generator) -> LU:
     return lu
 
 
+@flow_kind("linear", min_dim=1)
 def _linear(dim, layer, opts, gen):
     return _lu(dim, opts, gen)
 
 
+@flow_kind("orthogonal", min_dim=1)
 def _orthogonal(dim, layer, opts, gen):
     q = Orthogonal(dim)
     with torch.no_grad():
@@ -66,14 +72,17 @@ def _orthogonal(dim, layer, opts, gen):
     return q
 
 
+@flow_kind("leaky-relu", min_dim=1)
 def _leaky_relu(dim, layer, opts, gen):
     return CompositeTransform([_lu(dim, opts, gen), Elementwise("leaky", opts["negative_slope"])])
 
 
+@flow_kind("revnet", min_dim=2)
 def _revnet(dim, layer, opts, gen):
     return RevNetBlock(dim, opts["hidden"], opts["layers"])
 
 
+@flow_kind("elementwise", min_dim=1)
 def _elementwise(dim, layer, opts, gen):
     maps = opts["maps"]
     name = maps[layer % len(maps)]
@@ -82,18 +91,6 @@ def _elementwise(dim, layer, opts, gen):
     shift = 0.5 * torch.randn(dim, generator=gen, dtype=torch.float64)
     return CompositeTransform([ElementwiseAffine(scale, shift), Elementwise(name, opts["negative_slope"])])
 
-
-_KINDS: dict[str, tuple[LayerFactory, int]] = {
-    # kind: (layer factory, minimum dim)
-    "additive": (_additive, 2),
-    "affine": (_affine, 2),
-    "spline": (_spline, 2),
-    "linear": (_linear, 1),
-    "orthogonal": (_orthogonal, 1),
-    "leaky-relu": (_leaky_relu, 1),
-    "revnet": (_revnet, 2),
-    "elementwise": (_elementwise, 1),
-}
 
 _DEFAULTS: dict[str, Any] = {
     "hidden": 32,
@@ -108,15 +105,17 @@ _DEFAULTS: dict[str, Any] = {
 
 
 def kinds() -> list[str]:
-    """Names accepted by :func:`build`."""
-    return list(_KINDS)
+    """Names accepted by :func:`build`: the built-in kinds, in this order, then those
+    registered with :func:`revinfo.registry.flow_kind` or the ``revinfo.flows`` entry points."""
+    return FLOWS.names()
 
 
-def _options(options: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(options) - set(_DEFAULTS)
+def _options(options: dict[str, Any], kind_defaults: dict[str, Any]) -> dict[str, Any]:
+    known = {**_DEFAULTS, **kind_defaults}
+    unknown = set(options) - set(known)
     if unknown:
-        raise ValueError(f"unknown build option(s) {sorted(unknown)}; expected {sorted(_DEFAULTS)}")
-    opts = {**_DEFAULTS, **options}
+        raise ValueError(f"unknown build option(s) {sorted(unknown)}; expected {sorted(known)}")
+    opts = {**known, **options}
     _validate.integer(opts["hidden"], "hidden", low=1)
     _validate.integer(opts["layers"], "layers", low=0)
     if opts["weight_scale"] is not None:
@@ -167,14 +166,18 @@ def build(
         >>> z.shape, logabsdet.shape
         (torch.Size([5, 4]), torch.Size([5]))
     """
-    _validate.choice(kind, "kind", _KINDS)
-    factory, min_dim = _KINDS[kind]
+    if not isinstance(kind, str):
+        raise TypeError(f"kind must be a str, got {type(kind).__name__}")
+    if kind not in FLOWS and ":" not in kind:
+        _validate.choice(kind, "kind", kinds())
+    entry = FLOWS.entry(kind)
+    factory, min_dim = entry.obj, int(entry.meta.get("min_dim", 1))
     dim = _validate.integer(dim, "dim", low=1)
     depth = _validate.integer(depth, "depth", low=1)
     seed = _validate.concrete_seed(seed)
     if dim < min_dim:
         raise ValueError(f"kind {kind!r} needs dim >= {min_dim}, got dim={dim}")
-    opts = _options(options)
+    opts = _options(options, dict(entry.meta.get("defaults", {})))
     gen = torch.Generator().manual_seed(seed)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)

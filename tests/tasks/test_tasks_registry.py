@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -18,12 +19,11 @@ def test_names_are_a_manageable_sorted_unique_list():
     assert 40 <= len(NAMES) <= 200
     families = {"gaussian", "transformed", "student-t", "noisy-channel", "deterministic",
                 "discrete", "weight-noise"}
-    tags = {t for n in NAMES for t in registry._TAGS[n]}
-    assert families <= tags
+    assert families <= set(registry.tags())
 
 
 def test_names_builds_nothing():
-    registry._load_families()
+    tasks.names()
     before = dict(registry._CACHE)
     tasks.names()
     tasks.names("flow")
@@ -80,3 +80,21 @@ def test_sampler_shape_dtype_and_seed(name):
     np.testing.assert_array_equal(y, y2)
     x3, _ = task.sample(16, seed=4)
     assert not np.array_equal(x, x3) or name.startswith("discrete-m16")
+
+
+def test_an_unknown_tag_is_an_error_listing_the_known_tags():
+    with pytest.raises(ValueError, match=r"unknown tag 'no-such-tag'; expected one of \[.*'gaussian'"):
+        tasks.names(tag="no-such-tag")
+
+
+def test_a_module_reference_builds_a_task(monkeypatch):
+    import sys
+    import types
+
+    base = tasks.get("gaussian-d1-rho0.5")
+    mod = types.ModuleType("revinfo_test_taskmod")
+    mod.factory = lambda: dataclasses.replace(base, name="revinfo_test_taskmod:factory")
+    monkeypatch.setitem(sys.modules, "revinfo_test_taskmod", mod)
+    task = tasks.get("revinfo_test_taskmod:factory")
+    assert task.truth.value == base.truth.value
+    assert task.dims == base.dims
