@@ -134,7 +134,10 @@ def test_trained_dv_nwj_near_truth_at_rho_08(bound):
 
 def test_trained_infonce_never_exceeds_log_batch_size():
     # I = 3.1 nats > log 8 = 2.08: the bound saturates below log B, never above it. The
-    # exact critic averages 1.83 here (500 batches of 8); this 300-step critic reached 1.53.
+    # exact critic averages 1.83 here (500 batches of 8). The cap checks are not vacuous only
+    # if the critic got near it: its best held-out value along training must pass 1.2 (float32
+    # training at batch 8 wanders: the final value was 1.53 on an AVX2 CPU and 1.07 on an
+    # AVX-512 one, after 1.53 at step 200 on both).
     x, y = gaussian_pair(2000, 0.999, seed=1)
     e = mi_neural(x, y, "infonce", steps=300, batch_size=8, lr=5e-3, eval_every=50, seed=0)
     cap = math.log(8)
@@ -142,7 +145,7 @@ def test_trained_infonce_never_exceeds_log_batch_size():
     assert e.value <= cap
     assert all(b <= cap for b in e.extra["batch_values"])
     assert all(p["val"] <= cap and p["train"] <= cap for p in e.extra["curve"])
-    assert e.value > 1.2
+    assert max(p["val"] for p in e.extra["curve"]) > 1.2
 
 
 def test_same_seed_same_bits_and_global_rng_untouched():
