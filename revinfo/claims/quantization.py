@@ -269,8 +269,11 @@ def conditional_entropies_1d(name: str, bits: range | None = None) -> np.ndarray
 def judge_1d(name: str, h: np.ndarray) -> tuple[bool, dict]:
     """Whether the sequence H_N (N in MAPS[name].bits) converges to the map's limit at the
     checked rate (for ReLU: its slope to P(collapse) log 2), with the numbers compared."""
-    m = MAPS[name]
+    m = MAPS[_validate.choice(name, "map", MAPS)]
     bits = np.asarray(m.bits)
+    if np.shape(h) != bits.shape:
+        raise ValueError(f"h must hold one value per bit of {name!r} ({bits.size}), "
+                         f"got shape {np.shape(h)}")
     seq, seq_bits = (np.diff(h), bits[1:]) if m.p_collapse > 0 else (h, bits)
     limit, quad_err = m.limit()
     exponent = CHECKED_FRACTION * m.theory_exponent
