@@ -35,3 +35,17 @@ def test_a_step_that_does_not_simplify_fails_loudly() -> None:
         expect_equal("wrong on purpose", sp.log(sp.exp(x) + 1), x)
     with pytest.raises(AssertionError, match="log of a square"):
         expect_equal("log of a square", sp.log(x**2) / 2, sp.log(x))  # x may be negative
+
+
+def test_cut_entropy_proof_gives_the_g_the_claim_uses() -> None:
+    import numpy as np
+
+    from revinfo.claims.quantization import mean_cut_entropy
+
+    results = importlib.import_module("proofs.cut_entropy").prove()
+    length = sp.symbols("L", positive=True)
+    big = sp.lambdify(length, sp.sympify(results["g(L), L >= 1"], locals={"L": length}))
+    small = sp.lambdify(length, sp.sympify(results["g(L), L <= 1"], locals={"L": length}))
+    for value in (0.05, 0.5, 1.0, 1.7, 3.0, 12.5):
+        expected = small(value) if value <= 1 else big(value)
+        assert np.isclose(mean_cut_entropy(value), expected, rtol=1e-15, atol=0), value

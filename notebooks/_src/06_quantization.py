@@ -126,12 +126,49 @@ assert relu[-1] > 3 * smooth[-1]
 print(f"ReLU slope {relu_slope:.4f} bits per bit (P(collapse) = 0.5);"
       f" leaky ReLU limit {leaky[-1]:.4f} vs 0.5 log2(1/{slope}) = {leaky_limit:.4f}")
 
+# %% [markdown]
+# ## Where the smooth bijection's curve is heading
+# An output cell near x pulls back to an interval of L(x) = 1/|f'(x)| input cells, placed at
+# an offset that, for a curved f, wanders over [0, 1) as N grows (equidistributes). The
+# entropy of an interval of length L cut by the grid at a uniform offset has the mean
+# g(L) = L/2 for L <= 1 and log L + 1/(2L) for L >= 1 (nats; `proofs/cut_entropy.py`), so
+#
+#     H(Q_N(X) | Q_N(f(X))) -> E[g(1/|f'(X)|)].
+#
+# The flow gives f'(x) exactly (its log-determinant). Here L(x) runs from 2 to 8 and crosses
+# the integers transversally, where the offsets stand still over windows of width ~sqrt(Delta):
+# the distance to the limit oscillates with amplitude ~Delta^{1/2}. The check is the claim
+# `quantization-conjecture`'s: the distance at each N from 8 bits on lies within the tail bound
+# of the increments at rate 2^{-3N/8} (the largest scaled increment C times
+# 2^{-3N/8} r/(1 - r), r = 2^{-3/8}; a sequence with a different limit, or converging more
+# slowly, fails it). The leaky ReLU's grids align (1/slope = 5 cells exactly), so its limit is
+# 0.5 log2(5), not the equidistributed 0.5 g(5) + 0.5 g(1) in bits.
+
+# %%
+from revinfo.claims.quantization import converges_to, mean_cut_entropy
+
+xs = np.linspace(-9.0, 9.0, 2_000_001)  # trapezoid rule: g(L) is smooth for L >= 2
+with torch.no_grad():
+    _, logdet = flow(torch.as_tensor(xs[:, None]))
+lengths = np.exp(-logdet.numpy().ravel())  # L(x) = 1 / f'(x)
+density = np.exp(-xs**2 / 2) / np.sqrt(2 * np.pi)
+limit_bits = np.trapezoid(density * mean_cut_entropy(lengths), xs) / np.log(2)
+ok, distance, tolerance, _ = converges_to(smooth, bits, limit_bits, 3 / 8)
+print(f"L(x) in [{lengths.min():.2f}, {lengths.max():.2f}]; limit E[g(1/f'(X))] = "
+      f"{limit_bits:.4f} bits; at {bits[-1]} bits: {smooth[-1]:.4f}"
+      f" (distance {distance[-1]:+.4f}, tail bound {tolerance[-1]:.4f})")
+assert ok, (distance, tolerance)
+equidistributed_leaky = (0.5 * mean_cut_entropy(1 / slope) + 0.5 * mean_cut_entropy(1.0)) / np.log(2)
+print(f"leaky ReLU: aligned limit {leaky_limit:.4f} bits, equidistributed value would be "
+      f"{equidistributed_leaky:.4f}")
+
 # %%
 fig, ax = plt.subplots(figsize=(7.5, 4.5))
 for name, t in table.items():
     ax.plot(bits, t[:, 0], "o-", ms=4, label=name)
 ax.plot(bits, relu[-1] + 0.5 * (bits - bits[-1]), "k:", lw=1,
         label="slope P(collapse) = 1/2 bit per bit")
+ax.axhline(limit_bits, color="C0", ls="--", lw=1, label="smooth bijection's limit E[g(1/f'(X))]")
 ax.set(xlabel="precision N (bits per coordinate)",
        ylabel="H(Q_N(X) | Q_N(f(X))) (bits)",
        title="Bits missing to recover X from f(X) at N-bit precision, X ~ N(0, 1)")
@@ -144,7 +181,9 @@ plt.show()
 # ## What to take away
 # - At N-bit precision, the bits needed to recover X from a smooth bijection f(X) stay
 #   bounded as N grows (they vary by less than 0.1 bit from 8 bits on): a bijection loses
-#   only a bounded amount at any precision, set by how much it squeezes (|f'|).
+#   only a bounded amount at any precision, set by how much it squeezes (|f'|): the curve
+#   converges to E[g(1/|f'(X)|)] (here about 1.44 bits), the mean entropy of an output
+#   cell's preimage cut by the input grid, within the tail bound of its increments.
 # - A leaky ReLU with slope 0.2 costs a constant 0.5 log2(1/0.2) = 1.16 bits (within 0.02):
 #   each output cell on the negative side covers 5 input cells, half the time.
 # - ReLU, which collapses x < 0, costs 0.5 bits more for every extra bit of precision
