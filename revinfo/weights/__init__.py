@@ -16,3 +16,8 @@ __all__ = [
     "GaussianPosterior", "expected_llc", "gaussian_kl", "information_in_weights",
     "linear_posterior", "regular_learning_coefficient", "ula_covariance",
 ]
+from revinfo.weights.ess import autocorrelation, effective_sample_size, mean_and_stderr
+from revinfo.weights.sgld import SGLDResult, full_loss, sgld
+
+__all__ += ["SGLDResult", "autocorrelation", "effective_sample_size", "full_loss",
+            "mean_and_stderr", "sgld"]
