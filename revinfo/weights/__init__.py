@@ -21,3 +21,6 @@ from revinfo.weights.sgld import SGLDResult, full_loss, sgld
 
 __all__ += ["SGLDResult", "autocorrelation", "effective_sample_size", "full_loss",
             "mean_and_stderr", "sgld"]
+from revinfo.weights.channel import mi_posterior_channel
+
+__all__ += ["mi_posterior_channel"]

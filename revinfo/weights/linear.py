@@ -61,7 +61,11 @@ def _center(center: Any, xa: np.ndarray, ya: np.ndarray) -> np.ndarray:
     d, k = xa.shape[1], ya.shape[1]
     if center is None:
         return np.linalg.lstsq(xa, ya, rcond=None)[0]
-    c = np.array(center, dtype=np.float64)
+    try:
+        c = np.array(center, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"center must be a numeric (d,) or (d, k) array, got "
+                        f"{type(center).__name__}") from err
     if c.ndim == 1 and k == 1:
         c = c[:, None]
     if c.shape != (d, k):
