@@ -24,3 +24,6 @@ __all__ += ["SGLDResult", "autocorrelation", "effective_sample_size", "full_loss
 from revinfo.weights.channel import mi_posterior_channel
 
 __all__ += ["mi_posterior_channel"]
+from revinfo.weights.normal_crossing import expected_llc_normal_crossing
+
+__all__ += ["expected_llc_normal_crossing"]
