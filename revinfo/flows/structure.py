@@ -62,13 +62,20 @@ def trace(flow: Transform, x: torch.Tensor) -> list[tuple[torch.Tensor, torch.Te
 
     Entry 0 is ``(x, 0)``; entry l is ``(f_l(...f_1(x)), sum_{j<=l} log|det J_j|)``.
     """
-    if not isinstance(x, torch.Tensor) or x.ndim != 2:
-        raise ValueError("x must be a torch tensor of shape (n, d)")
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"x must be a torch tensor of shape (n, d), got {type(x).__name__}")
+    if x.ndim != 2 or not x.is_floating_point():
+        raise ValueError(f"x must be a floating tensor of shape (n, d), got {x.dtype} "
+                         f"{tuple(x.shape)}")
     flow = as_flow(flow)
     check_dtype(flow, x.dtype, "x")
     if not bool(torch.isfinite(x).all()):
         raise ValueError("x contains NaN or inf")
-    return _trace(flow, x)
+    try:
+        return _trace(flow, x)
+    except (RuntimeError, ValueError) as err:  # nflows: "Expected features = 2, got 5."
+        raise ValueError(f"the flow does not accept x of shape {tuple(x.shape)} "
+                         f"({x.shape[1]} features): {err}") from err
 
 
 def _trace(flow: Transform, x: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
