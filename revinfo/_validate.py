@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from typing import Any
 
 import numpy as np
@@ -34,6 +34,19 @@ def _numeric_array(x: Any, name: str) -> np.ndarray:
 def _not_meta(x: torch.Tensor, name: str) -> None:
     if x.device.type == "meta":
         raise ValueError(f"{name} is a tensor on the 'meta' device (a shape without values)")
+
+
+def float64_tensor(value: Any, name: str) -> torch.Tensor:
+    """A float64 CPU copy of ``value`` (never a view); complex, ragged or non-numeric input is
+    a TypeError naming ``name``; negative-stride views (``np.flip``) are fine."""
+    if isinstance(value, torch.Tensor):
+        if value.is_complex():
+            raise TypeError(f"{name} must be real, got a complex tensor")
+        _not_meta(value, name)
+        return value.detach().to("cpu", torch.float64).clone()
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a numeric array-like, got {type(value).__name__}")
+    return torch.from_numpy(np.array(_numeric_array(value, name), dtype=np.float64))
 
 
 def samples(x: Any, name: str = "x", *, min_n: int = 1) -> np.ndarray:
@@ -147,6 +160,8 @@ def integer(value: Any, name: str, *, low: int | None = None, high: int | None =
 
 def choice(value: Any, name: str, options: Iterable[Any]) -> Any:
     opts = list(options)
+    if not isinstance(value, Hashable):  # an array would compare elementwise
+        raise TypeError(f"{name} must be one of {opts}, got {type(value).__name__}")
     if value not in opts:
         raise ValueError(f"unknown {name} {value!r}; expected one of {opts}")
     return value

@@ -16,7 +16,7 @@ Entropies (Cover & Thomas, ch. 8; REFERENCES.md):
   + \tfrac{\nu+k}{2}[\psi(\tfrac{\nu+k}{2}) - \psi(\tfrac{\nu}{2})] + \tfrac12\log\det S`
 
 For :math:`\nu \ge 30 k` the t entropies use their expansion in :math:`1/\nu` instead
-(:func:`t_entropy_excess`): the closed form's terms grow like :math:`\nu\log\nu` and
+(:func:`_t_entropy_excess`): the closed form's terms grow like :math:`\nu\log\nu` and
 cancel (torch's lgamma/digamma gave 36.84 instead of 2.8379 at k = 2, nu = 1e16).
 """
 
@@ -33,21 +33,14 @@ from revinfo import _validate
 
 DTYPE = torch.float64
 
-
-def _float64(value: Any, name: str) -> torch.Tensor:
-    """A float64 CPU copy of ``value`` (never a view); complex, ragged or non-numeric input is
-    a TypeError naming ``name``; negative-stride views (``np.flip``) are fine."""
-    if isinstance(value, torch.Tensor):
-        if value.is_complex():
-            raise TypeError(f"{name} must be real, got a complex tensor")
-        return value.detach().to("cpu", DTYPE).clone()
-    if value is None or isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be a numeric array-like, got {type(value).__name__}")
-    return torch.from_numpy(np.array(_validate._numeric_array(value, name), dtype=np.float64))
+__all__ = [
+    "Logistic", "MultivariateStudentT", "StudentT", "dim", "gaussian", "laplace", "logistic",
+    "multivariate_t", "spd_matrix", "standard_normal", "student_t", "uniform",
+]
 
 
 def _vector(value: Any, name: str, d: int | None = None) -> torch.Tensor:
-    t = _float64(value, name)
+    t = _validate.float64_tensor(value, name)
     if t.ndim == 0:
         if d is None:
             raise ValueError(f"{name} must be a vector when the dimension is not given")
@@ -64,7 +57,7 @@ def spd_matrix(cov: Any, name: str = "cov") -> torch.Tensor:
 
     Symmetry and definiteness are checked on ``cov / max|cov|``, so any finite float64 scale
     (1e-300 or 1e300) is judged alike; the matrix is returned unscaled."""
-    c = _float64(cov, name)
+    c = _validate.float64_tensor(cov, name)
     if c.ndim != 2 or c.shape[0] != c.shape[1] or c.shape[0] < 1:
         raise ValueError(f"{name} must be a square (d, d) matrix, got shape {tuple(c.shape)}")
     if not bool(torch.isfinite(c).all()):
@@ -153,7 +146,7 @@ def _bernoulli_poly(n: int, h: float) -> float:
     return sum(math.comb(n, j) * _BERNOULLI[j] * h ** (n - j) for j in range(n + 1))
 
 
-def t_entropy_excess(df: float, k: int) -> float:
+def _t_entropy_excess(df: float, k: int) -> float:
     r"""h(t_nu, k-dimensional, S = I) - (k/2) log(2 pi e), by its series in 1/nu.
 
     With h = k/2 and :math:`D_n = B_n(h) - B_n`, the expansions of
@@ -177,7 +170,7 @@ class StudentT(D.StudentT):
 
     def entropy(self) -> torch.Tensor:
         closed = super().entropy()
-        excess = [t_entropy_excess(nu, 1) if nu >= SERIES_RATIO else 0.0
+        excess = [_t_entropy_excess(nu, 1) if nu >= SERIES_RATIO else 0.0
                   for nu in self.df.flatten().tolist()]
         series = (0.5 * math.log(2 * math.pi * math.e) + torch.log(self.scale)
                   + torch.tensor(excess, dtype=closed.dtype).reshape(self.df.shape))
@@ -226,7 +219,7 @@ class MultivariateStudentT(D.Distribution):
         k, nu = self.loc.shape[0], self.df
         half_logdet = torch.log(torch.diagonal(self._tril)).sum()
         if float(nu) >= SERIES_RATIO * k:
-            excess = t_entropy_excess(float(nu), k) + 0.5 * k * math.log(2 * math.pi * math.e)
+            excess = _t_entropy_excess(float(nu), k) + 0.5 * k * math.log(2 * math.pi * math.e)
             return torch.as_tensor(excess, dtype=DTYPE) + half_logdet
         return (
             -torch.lgamma((nu + k) / 2) + torch.lgamma(nu / 2) + (k / 2) * torch.log(nu * math.pi)

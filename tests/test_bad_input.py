@@ -274,3 +274,11 @@ def test_sample_propagation_with_a_far_point(far):
     assert math.isfinite(got.stderr)
     assert got.value == pytest.approx(near.value, abs=1e-9)
     assert got.stderr == pytest.approx(near.stderr, abs=1e-9)
+
+
+def test_unknown_task_tag_lists_the_known_tags():
+    from revinfo import tasks
+
+    with pytest.raises(ValueError, match=r"unknown tag 'no-such-tag'; known tags: \[.*'gaussian'"):
+        tasks.names(tag="no-such-tag")  # was [] silently
+    assert "gaussian-d1-rho0.5" in tasks.names(tag="gaussian")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import torch
 
 from revinfo import _validate
@@ -37,7 +36,7 @@ def mi_gaussian_channel(a: Any, cov_x: Any, sigma: float) -> float:
     """I(X; AX + sigma eps) in nats for X ~ N(m, cov_x), eps ~ N(0, I)."""
     s = spd_matrix(cov_x, "cov_x")
     sigma = _validate.noise_scale(sigma, "sigma")
-    a = torch.as_tensor(np.asarray(a, dtype=np.float64))
+    a = _validate.float64_tensor(a, "a")
     if a.ndim != 2 or a.shape[1] != s.shape[0]:
         raise ValueError(f"a must be (k, {s.shape[0]}), got {tuple(a.shape)}")
     if not bool(torch.isfinite(a).all()):

@@ -147,30 +147,30 @@ class AutogradBijection(Transform):
         return x, -jacobian_logabsdet(self.fn, x)
 
 
-def as_flow(obj: Any) -> Transform:
+def as_flow(flow: Any) -> Transform:
     """Any supported bijection as an nflows ``Transform``.
 
     Accepts an nflows Transform (returned as is), a ``torch.distributions.Transform``,
     a zuko lazy transform or flow (anything with a ``transform`` attribute or callable with no
     argument returning a torch Transform), or a plain torch function (autograd log-det).
     """
-    if isinstance(obj, Transform):
-        return obj
-    if isinstance(obj, D.Transform):
-        return DistributionsTransform(obj)
-    lazy = getattr(obj, "transform", None)  # zuko.flows.Flow
-    if isinstance(obj, torch.nn.Module) and isinstance(lazy, torch.nn.Module):
-        obj = lazy
-    if isinstance(obj, torch.nn.Module) and callable(obj):
+    if isinstance(flow, Transform):
+        return flow
+    if isinstance(flow, D.Transform):
+        return DistributionsTransform(flow)
+    lazy = getattr(flow, "transform", None)  # zuko.flows.Flow
+    if isinstance(flow, torch.nn.Module) and isinstance(lazy, torch.nn.Module):
+        flow = lazy
+    if isinstance(flow, torch.nn.Module) and callable(flow):
         try:
-            made = obj()
+            made = flow()
         except TypeError:
             made = None
         if isinstance(made, D.Transform):
-            return DistributionsTransform(obj)
-    if callable(obj):
-        return AutogradBijection(obj)
+            return DistributionsTransform(flow)
+    if callable(flow):
+        return AutogradBijection(flow)
     raise TypeError(
         f"flow must be an nflows Transform, a torch.distributions.Transform, a zuko flow "
-        f"or a callable torch function; got {type(obj).__name__}"
+        f"or a callable torch function; got {type(flow).__name__}"
     )

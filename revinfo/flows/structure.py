@@ -24,6 +24,7 @@ _NFLOWS_CONSTANT = (
 
 def layers(flow: Transform) -> list[Transform]:
     """The top-level layers of a flow (a CompositeTransform's children, else the flow)."""
+    flow = as_flow(flow)
     if isinstance(flow, T.CompositeTransform):
         return list(flow._transforms)
     return [flow]
@@ -31,6 +32,7 @@ def layers(flow: Transform) -> list[Transform]:
 
 def has_constant_logabsdet(flow: Transform) -> bool:
     """True if log|det J| is the same at every input (linear / volume-preserving layers)."""
+    flow = as_flow(flow)
     if isinstance(flow, T.CompositeTransform):
         return all(has_constant_logabsdet(t) for t in flow._transforms)
     if isinstance(flow, T.InverseTransform):

@@ -40,8 +40,12 @@ def _load_families() -> None:
 
 
 def names(tag: str | None = None) -> list[str]:
-    """All registered task names, sorted; with ``tag``, only those carrying it."""
+    """All registered task names, sorted; with ``tag``, only those carrying it (an unknown
+    tag is a ValueError listing the known ones)."""
     _load_families()
+    known = sorted({t for n in _FACTORIES for t in _TAGS[n]})
+    if tag is not None and (not isinstance(tag, str) or tag not in known):
+        raise ValueError(f"unknown tag {tag!r}; known tags: {known}")
     return sorted(n for n in _FACTORIES if tag is None or tag in _TAGS[n])
 
 
