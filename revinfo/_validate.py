@@ -130,6 +130,13 @@ def noise_scale(value: Any, name: str = "sigma", *, allow_zero: bool = False) ->
     return v
 
 
+def flag(value: Any, name: str) -> bool:
+    """A bool (numpy's bool too); anything else is a TypeError naming ``name``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
+    return bool(value)
+
+
 def threads(value: Any, name: str = "workers") -> int:
     """A thread count: >= 1, or -1 for all cores."""
     v = integer(value, name, low=-1)

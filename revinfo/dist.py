@@ -89,7 +89,8 @@ def gaussian(mean: Any, cov: Any) -> D.MultivariateNormal:
 
 def uniform(low: Any, high: Any) -> D.Distribution:
     """Uniform on the box prod_i [low_i, high_i]."""
-    lo = _vector(low, "low", None if np.ndim(high) == 0 else len(np.atleast_1d(high)))
+    hi_raw = _validate.float64_tensor(high, "high")
+    lo = _vector(low, "low", None if hi_raw.ndim == 0 else hi_raw.shape[0])
     hi = _vector(high, "high", lo.shape[0])
     if lo.shape != hi.shape:
         raise ValueError(f"low and high must have the same length, got {lo.shape}, {hi.shape}")

@@ -282,3 +282,46 @@ def test_unknown_task_tag_lists_the_known_tags():
     with pytest.raises(ValueError, match=r"unknown tag 'no-such-tag'; known tags: \[.*'gaussian'"):
         tasks.names(tag="no-such-tag")  # was [] silently
     assert "gaussian-d1-rho0.5" in tasks.names(tag="gaussian")
+
+
+@pytest.mark.parametrize("scale", [1e-200, 1.0, 1e150, 1e299])
+def test_gaussian_channel_at_extreme_scales_matches_mpmath(scale):
+    """I = (1/2) log det(I_3 + A S A^T / s^2) = (1/2) log det(I_2 + S A^T A / s^2) (Sylvester)
+    at 80+ digits; A ~ 1e299 overflowed to NaN."""
+    rng = np.random.default_rng(1)
+    a, cov, sigma = rng.standard_normal((3, 2)), np.array([[2.0, 0.3], [0.3, 1.0]]), 0.7
+    with mpmath.workdps(80 + 2 * abs(int(math.log10(scale)))):
+        am = mpmath.matrix(a.tolist()) * mpmath.mpf(scale)
+        m = mpmath.eye(2) + mpmath.matrix(cov.tolist()) * am.T * am / mpmath.mpf(sigma) ** 2
+        truth = float(mpmath.log(mpmath.det(m)) / 2)
+    assert exact.mi_gaussian_channel(a * scale, cov, sigma) == pytest.approx(truth, rel=1e-13,
+                                                                             abs=1e-15)
+
+
+def test_v_information_with_huge_continuous_labels_is_scale_free():
+    rng = np.random.default_rng(0)
+    z = rng.standard_normal((200, 2))
+    y = z[:, :1] + rng.standard_normal((200, 1))
+    ref = est.v_information(z, y, target="continuous")
+    big = est.v_information(z, y * 1e300, target="continuous")  # was a NaN stderr ValueError
+    assert big.value == pytest.approx(ref.value, rel=1e-9)
+    assert big.stderr == pytest.approx(ref.stderr, rel=1e-9)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: exact.entropy(dist.standard_normal(2), flows.build("affine", 2, 1), n=100,
+                           progress=np.ones(2)), "progress must be True or False"),
+    (lambda: est.mi_neural(np.arange(40.0), np.arange(40.0), steps=1, batch_size=8,
+                           standardize=np.ones(3)), "standardize must be True or False"),
+    (lambda: flows.trace(lambda x: x * math.nan, torch.zeros(2, 2, dtype=torch.float64)),
+     "the flow gave NaN"),
+    (lambda: flows.layers(math.nan), "flow must be"),
+    (lambda: dist.uniform(None, [[1.0, 2.0], [3.0]]), "high must be a numeric array-like"),
+    (lambda: exact.mi_weight_noise(dist.standard_normal(2), torch.zeros(2, 2, device="meta"),
+                                   0.5), "weight is a tensor on the 'meta' device"),
+    (lambda: est.entropy_kde(np.ones(5), 1.0, bound=np.array([])), "bound must be one of"),
+])
+def test_fuzz_findings_name_the_argument(call, match):
+    """Found by tests/test_fuzz.py: each leaked a numpy/torch error or returned NaN."""
+    with pytest.raises((ValueError, TypeError), match=match):
+        call()

@@ -329,6 +329,7 @@ def mi_neural(
     if patience is not None:
         patience = _validate.integer(patience, "patience", low=1)
     eval_every = _validate.integer(eval_every, "eval_every", low=1)
+    standardize = _validate.flag(standardize, "standardize")
     seed = _validate.seed(seed)
     device = _validate.device(device)
 

@@ -188,7 +188,7 @@ def entropy(
         return _closed_form(dist, f, h0, seed, t0)
     rows = _chunk_rows(dist, chunk)
     _check_work(f, n, _dist.dim(dist), max_work)
-    m = _layer_logdet_moments(dist, f, n, seed, rows, bool(progress))
+    m = _layer_logdet_moments(dist, f, n, seed, rows, _validate.flag(progress, "progress"))
     mean, se = float(m.mean()[-1]), float(m.stderr()[-1])
     return Estimate(h0 + mean, se, _method(f), n, time.perf_counter() - t0,
                     {"h_base": h0, "mean_logabsdet": mean})
@@ -228,7 +228,7 @@ def entropy_profile(
     n = _validate.integer(n, "n", low=2)
     rows = _chunk_rows(dist, chunk)
     _check_work(f, n, _dist.dim(dist), max_work)
-    m = _layer_logdet_moments(dist, f, n, seed, rows, bool(progress))
+    m = _layer_logdet_moments(dist, f, n, seed, rows, _validate.flag(progress, "progress"))
     means, ses = m.mean().tolist(), m.stderr().tolist()
     seconds = time.perf_counter() - t0
     out = [Estimate(h0, None, "closed-form", None, 0.0, {"layer": 0, "layer_logabsdet": 0.0})]

@@ -74,10 +74,14 @@ def trace(flow: Transform, x: torch.Tensor) -> list[tuple[torch.Tensor, torch.Te
     if not bool(torch.isfinite(x).all()):
         raise ValueError("x contains NaN or inf")
     try:
-        return _trace(flow, x)
+        steps = _trace(flow, x)
     except (RuntimeError, ValueError) as err:  # nflows: "Expected features = 2, got 5."
         raise ValueError(f"the flow does not accept x of shape {tuple(x.shape)} "
                          f"({x.shape[1]} features): {err}") from err
+    z, ld = steps[-1]
+    if bool(torch.isnan(z).any()) or bool(torch.isnan(ld).any()):
+        raise ValueError("the flow gave NaN outputs or log-dets on finite x")
+    return steps
 
 
 def _trace(flow: Transform, x: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:

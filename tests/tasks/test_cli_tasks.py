@@ -43,4 +43,4 @@ def test_truths_flag_computes_monte_carlo_truths(capsys):
 
 def test_no_match_is_a_usage_error(capsys):
     assert main(["tasks", "--tag", "no-such-tag"]) == 2
-    assert "no task matches tag 'no-such-tag'" in capsys.readouterr().err
+    assert "unknown tag 'no-such-tag'; known tags: [" in capsys.readouterr().err
