@@ -38,7 +38,7 @@ def mi_gaussian_channel(a: Any, cov_x: Any, sigma: float) -> float:
     s = spd_matrix(cov_x, "cov_x")
     sigma = _validate.noise_scale(sigma, "sigma")
     a = _validate.float64_tensor(a, "a")
-    if a.ndim != 2 or a.shape[1] != s.shape[0]:
+    if a.ndim != 2 or a.shape[1] != s.shape[0] or a.shape[0] < 1:
         raise ValueError(f"a must be (k, {s.shape[0]}), got {tuple(a.shape)}")
     if not bool(torch.isfinite(a).all()):
         raise ValueError("a contains NaN or inf")

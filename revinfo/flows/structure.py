@@ -66,6 +66,8 @@ def trace(flow: Transform, x: torch.Tensor) -> list[tuple[torch.Tensor, torch.Te
     """
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"x must be a torch tensor of shape (n, d), got {type(x).__name__}")
+    if x.device.type == "meta":
+        raise ValueError("x is a tensor on the 'meta' device (a shape without values)")
     if x.ndim != 2 or not x.is_floating_point():
         raise ValueError(f"x must be a floating tensor of shape (n, d), got {x.dtype} "
                          f"{tuple(x.shape)}")
