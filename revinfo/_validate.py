@@ -5,11 +5,48 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from typing import Any
 
 import numpy as np
 import torch
+
+
+def _numeric_array(x: Any, name: str) -> np.ndarray:
+    """``x`` (a numpy array, list or tuple) as float64; complex, ragged and non-numeric input
+    are TypeErrors naming ``name``. Negative-stride views (``x[::-1]``, ``np.flip``) are copied
+    (torch cannot wrap them), other arrays are returned as they are."""
+    try:
+        complex_ = np.iscomplexobj(x)  # converts lists: a ragged one raises here
+        if not complex_:
+            arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        why = "ragged (rows of different lengths)" if "inhomogeneous" in str(err) else "not numeric"
+        raise TypeError(f"{name} must be a numeric array-like, got {type(x).__name__} that is "
+                        f"{why}") from err
+    if complex_:
+        raise TypeError(f"{name} must be real, got complex values")
+    if any(s < 0 for s in arr.strides):
+        arr = arr.copy()
+    return arr
+
+
+def _not_meta(x: torch.Tensor, name: str) -> None:
+    if x.device.type == "meta":
+        raise ValueError(f"{name} is a tensor on the 'meta' device (a shape without values)")
+
+
+def float64_tensor(value: Any, name: str) -> torch.Tensor:
+    """A float64 CPU copy of ``value`` (never a view); complex, ragged or non-numeric input is
+    a TypeError naming ``name``; negative-stride views (``np.flip``) are fine."""
+    if isinstance(value, torch.Tensor):
+        if value.is_complex():
+            raise TypeError(f"{name} must be real, got a complex tensor")
+        _not_meta(value, name)
+        return value.detach().to("cpu", torch.float64).clone()
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a numeric array-like, got {type(value).__name__}")
+    return torch.from_numpy(np.array(_numeric_array(value, name), dtype=np.float64))
 
 
 def samples(x: Any, name: str = "x", *, min_n: int = 1) -> np.ndarray:
@@ -21,14 +58,10 @@ def samples(x: Any, name: str = "x", *, min_n: int = 1) -> np.ndarray:
     if isinstance(x, torch.Tensor):
         if x.is_complex():
             raise TypeError(f"{name} must be real, got a complex tensor")
+        _not_meta(x, name)
         arr = x.detach().to("cpu", torch.float64).numpy()
     elif isinstance(x, (np.ndarray, list, tuple)):
-        if np.iscomplexobj(x):
-            raise TypeError(f"{name} must be real, got complex values")
-        try:
-            arr = np.asarray(x, dtype=np.float64)
-        except (TypeError, ValueError) as err:
-            raise TypeError(f"{name} must be numeric array-like, got {type(x).__name__}") from err
+        arr = _numeric_array(x, name)
     else:
         raise TypeError(f"{name} must be a numpy array or torch tensor, got {type(x).__name__}")
     if arr.ndim == 1:
@@ -51,6 +84,7 @@ def tensor_samples(
     if isinstance(x, torch.Tensor):
         if x.is_complex():
             raise TypeError(f"{name} must be real, got a complex tensor")
+        _not_meta(x, name)
         t = x.detach().to(dtype)
         if t.ndim == 1:
             t = t[:, None]
@@ -96,6 +130,13 @@ def noise_scale(value: Any, name: str = "sigma", *, allow_zero: bool = False) ->
     return v
 
 
+def flag(value: Any, name: str) -> bool:
+    """A bool (numpy's bool too); anything else is a TypeError naming ``name``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
+    return bool(value)
+
+
 def threads(value: Any, name: str = "workers") -> int:
     """A thread count: >= 1, or -1 for all cores."""
     v = integer(value, name, low=-1)
@@ -126,6 +167,8 @@ def integer(value: Any, name: str, *, low: int | None = None, high: int | None =
 
 def choice(value: Any, name: str, options: Iterable[Any]) -> Any:
     opts = list(options)
+    if not isinstance(value, Hashable):  # an array would compare elementwise
+        raise TypeError(f"{name} must be one of {opts}, got {type(value).__name__}")
     if value not in opts:
         raise ValueError(f"unknown {name} {value!r}; expected one of {opts}")
     return value
@@ -167,3 +210,52 @@ def paired(
     ya = samples(y, names[1], min_n=min_n)
     same_length(xa, ya, names)
     return xa, ya
+
+
+def available_devices() -> list[str]:
+    """The torch devices this machine can compute on: ``cpu``, ``cuda:0`` ..., ``mps``."""
+    out = ["cpu"] + [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        out.append("mps")
+    return out
+
+
+def device(value: Any, name: str = "device") -> torch.device:
+    """``value`` as a ``torch.device`` this machine has, else a ValueError (TypeError for a
+    non-device type) that names ``name`` and lists :func:`available_devices`.
+    ``"cuda"`` means the current CUDA device."""
+    if isinstance(value, bool) or not isinstance(value, (str, torch.device)):
+        raise TypeError(f"{name} must be a str or torch.device, got {type(value).__name__}")
+    have = available_devices()
+    try:
+        dev = torch.device(value)
+    except (RuntimeError, TypeError, ValueError) as err:
+        raise ValueError(f"{name}={value!r} is not a torch device; this machine has {have}") from err
+    if dev.type == "cuda":
+        ok = torch.cuda.is_available() and (dev.index or 0) < torch.cuda.device_count()
+    else:
+        ok = dev.type in have
+    if not ok:
+        raise ValueError(f"{name}={value!r} is not available: this machine has {have}")
+    return dev
+
+
+_DTYPE_NAMES = {"float64": torch.float64, "double": torch.float64, "float32": torch.float32,
+                "float": torch.float32, "float16": torch.float16, "half": torch.float16,
+                "bfloat16": torch.bfloat16}
+
+
+def float_dtype(value: Any, name: str = "dtype") -> torch.dtype:
+    """A floating torch dtype from a ``torch.dtype`` or its name (``"float64"``,
+    ``"torch.float32"``); anything else is a TypeError naming ``name``."""
+    if isinstance(value, str):
+        key = value.removeprefix("torch.")
+        if key not in _DTYPE_NAMES:
+            raise TypeError(f"{name}={value!r} is not a floating dtype name; "
+                            f"expected one of {sorted(_DTYPE_NAMES)}")
+        return _DTYPE_NAMES[key]
+    if not isinstance(value, torch.dtype) or not value.is_floating_point:
+        raise TypeError(f"{name} must be a floating torch dtype (e.g. torch.float64 or "
+                        f"'float64'), got {value!r}")
+    return value

@@ -19,6 +19,8 @@ from revinfo.result import Estimate
 CORRECTIONS = ("none", "miller-madow")
 DEFAULT_BINS = 30  # Shwartz-Ziv & Tishby 2017 (30 equal bins on tanh outputs)
 _MAX_CELL = 2.0**62
+# Largest bin count: every cell index floor(u * bins), u in [0, 1], is an exact float64 integer.
+MAX_BINS = 2**53
 
 
 def _grid(bins: Any, bin_width: Any, range: Any) -> tuple[int | None, float | None, Any]:
@@ -29,7 +31,7 @@ def _grid(bins: Any, bin_width: Any, range: Any) -> tuple[int | None, float | No
         if range is not None:
             raise ValueError("range applies to bins=, not to bin_width= (cells are aligned on 0)")
         return None, v.positive(bin_width, "bin_width"), None
-    nbins = DEFAULT_BINS if bins is None else v.integer(bins, "bins", low=1)
+    nbins = DEFAULT_BINS if bins is None else v.integer(bins, "bins", low=1, high=MAX_BINS)
     if range is not None:
         if not isinstance(range, (tuple, list)) or len(range) != 2:
             raise TypeError(f"range must be a (low, high) pair, got {range!r}")
@@ -94,8 +96,9 @@ def entropy_binned(
     uniform over the samples, I(X; bin(T)) equals this entropy.
 
     Arguments:
-        x: samples, shape (n, d) or (n,); numpy or torch.
-        bins: bins per dimension (>= 1); the default when bin_width is not given.
+        x: samples, shape (n, d) or (n,) with n >= 2; numpy or torch.
+        bins: bins per dimension, 1 <= bins <= 2^53 (beyond, float64 cannot hold every cell
+            index); the default when bin_width is not given.
         bin_width: cell width (> 0), cells ``[k w, (k+1) w)``.
         range: with ``bins``: the (low, high) the bins span; samples must lie inside.
         correction: ``"none"`` (plug-in) or ``"miller-madow"``.
@@ -110,7 +113,7 @@ def entropy_binned(
         True
     """
     t0 = time.perf_counter()
-    a = v.samples(x, "x")
+    a = v.samples(x, "x", min_n=2)
     nbins, width, rng_ = _grid(bins, bin_width, range)
     v.choice(correction, "correction", CORRECTIONS)
     h, m = _entropy(_cells(a, "x", nbins, width, rng_), correction)
@@ -142,7 +145,7 @@ def mi_binned(
         True
     """
     t0 = time.perf_counter()
-    xa, ya = v.paired(x, y)
+    xa, ya = v.paired(x, y, min_n=2)
     nbins, width, rng_ = _grid(bins, bin_width, range)
     v.choice(correction, "correction", CORRECTIONS)
     cx = _cells(xa, "x", nbins, width, rng_)

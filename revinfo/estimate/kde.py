@@ -28,7 +28,7 @@ def noise_entropy(d: int, sigma: float) -> float:
 
 def _pairwise_term(x: Any, sigma: Any, bound: Any, chunk: Any, name: str):
     """-(1/n) sum_i log (1/n) sum_j exp(-D_ij), the bound minus H(X|C)."""
-    t = v.tensor_samples(x, name)
+    t = v.tensor_samples(x, name, min_n=2)
     s = v.noise_scale(sigma, "sigma")
     v.choice(bound, "bound", BOUNDS)
     if chunk is not None:

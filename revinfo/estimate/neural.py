@@ -331,11 +331,9 @@ def mi_neural(
     if patience is not None:
         patience = _validate.integer(patience, "patience", low=1)
     eval_every = _validate.integer(eval_every, "eval_every", low=1)
+    standardize = _validate.flag(standardize, "standardize")
     seed = _validate.seed(seed)
-    try:
-        device = torch.device(device)
-    except (RuntimeError, TypeError) as err:
-        raise ValueError(f"device must name a torch device, got {device!r}") from err
+    device = _validate.device(device)
 
     n = xa.shape[0]
     n_val = int(round(val_fraction * n))

@@ -25,7 +25,7 @@ def _sp_terms(z: Any, sigma: Any, n_mc: Any, seed: Any, chunk: Any):
     Each term is ``log n - lse`` with ``lse >= 0`` (the own component contributes exp(0)),
     so each is <= log n in floating point as well.
     """
-    t = v.tensor_samples(z, "z")
+    t = v.tensor_samples(z, "z", min_n=2)
     s = v.noise_scale(sigma, "sigma")
     n_mc = v.integer(n_mc, "n_mc", low=1)
     if chunk is not None:
@@ -91,7 +91,7 @@ def entropy_noisy(
     n = 2e4, d = 10, n_mc = 1 peaks well under 1 GB (``benchmarks/bench_entropy_noisy.py``).
 
     Arguments:
-        z: samples of Z, shape (n, d) or (n,); numpy or torch (any device).
+        z: samples of Z, shape (n, d) or (n,) with n >= 2; numpy or torch (any device).
         sigma: noise standard deviation, > 0.
         n_mc: Monte Carlo draws per component.
         seed: seed of the noise draws (a torch generator on z's device).

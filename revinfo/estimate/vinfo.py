@@ -37,6 +37,7 @@ _LOG_2PI = math.log(2.0 * math.pi)
 
 def _label_array(labels: Any) -> np.ndarray:
     if isinstance(labels, torch.Tensor):
+        _validate._not_meta(labels, "labels")
         return labels.detach().cpu().numpy()
     if isinstance(labels, (np.ndarray, list, tuple)):
         return np.asarray(labels)
@@ -136,6 +137,8 @@ def _continuous(
     z: np.ndarray, labels: np.ndarray, val_fraction: float, rng: np.random.Generator, l2: float
 ) -> _Fit:
     y = _validate.samples(labels, "labels")
+    top = np.max(np.abs(y), axis=0)  # V-information is invariant to scaling y; at |y| ~ 1e300
+    y = y / np.where(top > 0, top, 1.0)  # y'y overflowed into a NaN stderr
     n, k = y.shape
     perm = rng.permutation(n)
     n_val = int(round(val_fraction * n))

@@ -306,6 +306,7 @@ def mi_noisy(
     refine = _validate.integer(refine, "refine", low=0)
     method = _validate.choice(method, "method", METHODS)
     seed = _validate.seed(seed)
+    device = _validate.device(device)
     if n_entropy is not None:
         n_entropy = _validate.integer(n_entropy, "n_entropy", low=2)
     f = _checked_flow(dist, flow, seed)

@@ -43,7 +43,7 @@ from revinfo.flows.adapters import as_flow
 from revinfo.result import Estimate
 
 def _weight(weight: Any, d: int) -> torch.Tensor:
-    w = torch.as_tensor(np.asarray(weight, dtype=np.float64))
+    w = _validate.float64_tensor(weight, "weight")
     if w.ndim == 1 and d == 1:
         w = w[:, None]
     if w.ndim != 2 or w.shape[1] != d or w.shape[0] < 1:

@@ -73,7 +73,14 @@ class DistributionsTransform(Transform):
 
 
 def jacobian_logabsdet(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
-    """log|det J_fn(x_i)| per row by autograd, for ``fn`` acting on rows independently.
+    """log|det J_fn(x_i)| per row by autograd (:func:`jacobian_slogdet` without the sign)."""
+    return jacobian_slogdet(fn, x)[1]
+
+
+def jacobian_slogdet(
+    fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """(sign, log|det J_fn(x_i)|) per row by autograd, for ``fn`` acting on rows independently.
 
     The "batched sum trick": row i of J for every sample at once is the gradient of
     sum_n fn(x)[n, i], so d backward passes give all n Jacobians (no per-sample loop).
@@ -85,13 +92,35 @@ def jacobian_logabsdet(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tens
             torch.autograd.grad(y[:, i].sum(), xg, retain_graph=i < y.shape[1] - 1)[0]
             for i in range(y.shape[1])
         ]
-    return torch.linalg.slogdet(torch.stack(rows, 1))[1]
+    return tuple(torch.linalg.slogdet(torch.stack(rows, 1)))
+
+
+class NotInjectiveError(ValueError):
+    """A map given as a bijection was shown not to be injective."""
+
+
+def orientation(sign: torch.Tensor) -> int:
+    """+1 / -1 if every nonzero Jacobian sign is that, 0 if all are 0; ValueError if both
+    occur: an injective map on a connected domain keeps one orientation (invariance of
+    domain), so a sign change proves ``fn`` is not a bijection."""
+    pos, neg = bool((sign > 0).any()), bool((sign < 0).any())
+    if pos and neg:
+        raise NotInjectiveError(
+            "flow is not injective: its Jacobian determinant changes sign over the samples "
+            f"({int((sign > 0).sum())} positive, {int((sign < 0).sum())} negative), so the "
+            "change of variables does not apply"
+        )
+    return 1 if pos else -1 if neg else 0
 
 
 class AutogradBijection(Transform):
     """A plain differentiable bijection ``fn: (n, d) -> (n, d)``; log-det by autograd (slow).
 
     ``inverse_fn`` is optional; without it :meth:`inverse` raises ``InverseNotAvailable``.
+    A plain function cannot be proven injective: it is taken on trust, except that a forward
+    pass whose Jacobian determinant changes sign over the batch (``lambda x: x**2``) raises
+    ValueError; ``last_orientation`` keeps the batch's sign (+1, -1, 0 if all singular) so
+    callers can compare batches (:func:`revinfo.exact.entropy` does).
     """
 
     slow = True
@@ -99,13 +128,16 @@ class AutogradBijection(Transform):
     def __init__(self, fn: Callable[[torch.Tensor], torch.Tensor], inverse_fn: Callable | None = None):
         super().__init__()
         self.fn, self.inverse_fn = fn, inverse_fn
+        self.last_orientation = 0
 
     def forward(self, inputs: torch.Tensor, context=None):
         with torch.no_grad():
             y = self.fn(inputs)
         if y.shape != inputs.shape:
             raise ValueError(f"the bijection must keep the shape (n, d); got {tuple(y.shape)}")
-        return y, jacobian_logabsdet(self.fn, inputs)
+        sign, logabsdet = jacobian_slogdet(self.fn, inputs)
+        self.last_orientation = orientation(sign)
+        return y, logabsdet
 
     def inverse(self, inputs: torch.Tensor, context=None):
         if self.inverse_fn is None:
@@ -115,30 +147,30 @@ class AutogradBijection(Transform):
         return x, -jacobian_logabsdet(self.fn, x)
 
 
-def as_flow(obj: Any) -> Transform:
+def as_flow(flow: Any) -> Transform:
     """Any supported bijection as an nflows ``Transform``.
 
     Accepts an nflows Transform (returned as is), a ``torch.distributions.Transform``,
     a zuko lazy transform or flow (anything with a ``transform`` attribute or callable with no
     argument returning a torch Transform), or a plain torch function (autograd log-det).
     """
-    if isinstance(obj, Transform):
-        return obj
-    if isinstance(obj, D.Transform):
-        return DistributionsTransform(obj)
-    lazy = getattr(obj, "transform", None)  # zuko.flows.Flow
-    if isinstance(obj, torch.nn.Module) and isinstance(lazy, torch.nn.Module):
-        obj = lazy
-    if isinstance(obj, torch.nn.Module) and callable(obj):
+    if isinstance(flow, Transform):
+        return flow
+    if isinstance(flow, D.Transform):
+        return DistributionsTransform(flow)
+    lazy = getattr(flow, "transform", None)  # zuko.flows.Flow
+    if isinstance(flow, torch.nn.Module) and isinstance(lazy, torch.nn.Module):
+        flow = lazy
+    if isinstance(flow, torch.nn.Module) and callable(flow):
         try:
-            made = obj()
+            made = flow()
         except TypeError:
             made = None
         if isinstance(made, D.Transform):
-            return DistributionsTransform(obj)
-    if callable(obj):
-        return AutogradBijection(obj)
+            return DistributionsTransform(flow)
+    if callable(flow):
+        return AutogradBijection(flow)
     raise TypeError(
         f"flow must be an nflows Transform, a torch.distributions.Transform, a zuko flow "
-        f"or a callable torch function; got {type(obj).__name__}"
+        f"or a callable torch function; got {type(flow).__name__}"
     )

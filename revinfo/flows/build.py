@@ -158,7 +158,9 @@ def build(
     ``negative_slope`` (leaky maps), ``maps`` (elementwise).
 
     The same ``seed`` gives the same weights, bit for bit (None: fresh weights). Parameters
-    are in ``dtype`` (float64 by default: ground truth computes in float64).
+    are in ``dtype`` (float64 by default: ground truth computes in float64; a name such as
+    ``"float32"`` works too; float16/bfloat16 are refused), on ``device`` (checked against the
+    devices this machine has).
 
     Example:
         >>> f = build("affine", dim=4, depth=3, seed=1)
@@ -175,6 +177,11 @@ def build(
     dim = _validate.integer(dim, "dim", low=1)
     depth = _validate.integer(depth, "depth", low=1)
     seed = _validate.concrete_seed(seed)
+    dtype = _validate.float_dtype(dtype)
+    if dtype.itemsize < 4:
+        raise ValueError(f"dtype={dtype} is refused: half-precision log-dets are not exact to "
+                         "any useful tolerance (truths compute in float64); use float32/float64")
+    device = _validate.device(device)
     if dim < min_dim:
         raise ValueError(f"kind {kind!r} needs dim >= {min_dim}, got dim={dim}")
     opts = _options(options, dict(entry.meta.get("defaults", {})))

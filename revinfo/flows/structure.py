@@ -24,6 +24,7 @@ _NFLOWS_CONSTANT = (
 
 def layers(flow: Transform) -> list[Transform]:
     """The top-level layers of a flow (a CompositeTransform's children, else the flow)."""
+    flow = as_flow(flow)
     if isinstance(flow, T.CompositeTransform):
         return list(flow._transforms)
     return [flow]
@@ -31,6 +32,7 @@ def layers(flow: Transform) -> list[Transform]:
 
 def has_constant_logabsdet(flow: Transform) -> bool:
     """True if log|det J| is the same at every input (linear / volume-preserving layers)."""
+    flow = as_flow(flow)
     if isinstance(flow, T.CompositeTransform):
         return all(has_constant_logabsdet(t) for t in flow._transforms)
     if isinstance(flow, T.InverseTransform):
@@ -62,13 +64,26 @@ def trace(flow: Transform, x: torch.Tensor) -> list[tuple[torch.Tensor, torch.Te
 
     Entry 0 is ``(x, 0)``; entry l is ``(f_l(...f_1(x)), sum_{j<=l} log|det J_j|)``.
     """
-    if not isinstance(x, torch.Tensor) or x.ndim != 2:
-        raise ValueError("x must be a torch tensor of shape (n, d)")
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"x must be a torch tensor of shape (n, d), got {type(x).__name__}")
+    if x.device.type == "meta":
+        raise ValueError("x is a tensor on the 'meta' device (a shape without values)")
+    if x.ndim != 2 or not x.is_floating_point():
+        raise ValueError(f"x must be a floating tensor of shape (n, d), got {x.dtype} "
+                         f"{tuple(x.shape)}")
     flow = as_flow(flow)
     check_dtype(flow, x.dtype, "x")
     if not bool(torch.isfinite(x).all()):
         raise ValueError("x contains NaN or inf")
-    return _trace(flow, x)
+    try:
+        steps = _trace(flow, x)
+    except (RuntimeError, ValueError) as err:  # nflows: "Expected features = 2, got 5."
+        raise ValueError(f"the flow does not accept x of shape {tuple(x.shape)} "
+                         f"({x.shape[1]} features): {err}") from err
+    z, ld = steps[-1]
+    if bool(torch.isnan(z).any()) or bool(torch.isnan(ld).any()):
+        raise ValueError("the flow gave NaN outputs or log-dets on finite x")
+    return steps
 
 
 def _trace(flow: Transform, x: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:

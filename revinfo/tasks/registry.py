@@ -48,7 +48,7 @@ def names(tag: str | None = None) -> list[str]:
     if tag is None:
         return TASKS.names()
     known = tags()
-    if tag not in known:
+    if not isinstance(tag, str) or tag not in known:
         raise ValueError(f"unknown tag {tag!r}; expected one of {known}")
     return [e.name for e in TASKS.entries() if tag in e.meta.get("tags", ())]
 

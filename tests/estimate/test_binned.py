@@ -122,7 +122,7 @@ def test_memory_never_grows_with_empty_cells() -> None:
 
 
 @given(
-    n=st.integers(1, 300),
+    n=st.integers(2, 300),
     bins=st.integers(1, 50),
     seed=st.integers(0, 2**31 - 1),
     d=st.integers(1, 3),

@@ -26,7 +26,7 @@ def mixture_entropy(mu: np.ndarray, s: float) -> float:
 
 
 @given(
-    n=st.integers(1, 12),
+    n=st.integers(2, 12),
     s=st.floats(min_value=0.05, max_value=3.0),
     seed=st.integers(0, 2**31 - 1),
 )

@@ -12,7 +12,7 @@ from revinfo.estimate import entropy_noisy, mi_noisy
 
 
 @given(
-    n=st.integers(1, 60),
+    n=st.integers(2, 60),
     d=st.integers(1, 4),
     sigma=st.floats(min_value=1e-4, max_value=10.0),
     spread=st.floats(min_value=0.0, max_value=1e3),
