@@ -52,12 +52,11 @@ import copy
 import math
 import time
 
-import numpy as np
 import torch
 from nflows.transforms.base import InverseNotAvailable, Transform
 from torch import distributions as D
 
-from revinfo import _validate
+from revinfo import _validate, seeds
 from revinfo import dist as _dist
 from revinfo.exact import _importance as imp
 from revinfo.exact.entropy import _checked_flow, base_entropy, entropy
@@ -70,8 +69,8 @@ METHODS = ("auto", "closed-form", "mc", "plain")
 
 
 def _seeds(seed: int | None) -> tuple[int, int]:
-    s = np.random.SeedSequence(seed).generate_state(2)
-    return int(s[0]), int(s[1])
+    s_nested, s_entropy = seeds.spawn_many(seed, 2)
+    return s_nested, s_entropy
 
 
 def linear_map(flow: Transform, d: int) -> tuple[torch.Tensor, torch.Tensor] | None:
