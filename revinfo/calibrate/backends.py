@@ -14,7 +14,7 @@ from revinfo.calibrate.worker import Job, run_cell
 
 BACKENDS = ("local", "dask")
 #: Seconds to wait for a Dask scheduler given by address before giving up.
-CONNECT_TIMEOUT = 10
+CONNECT_TIMEOUT = 5
 
 
 def check(backend: Any, workers: Any, address: Any) -> None:

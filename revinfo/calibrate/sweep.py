@@ -103,7 +103,7 @@ def run(
             _check_stored_truths(done.values(), truths)
         jobs = _jobs(grid, truths, skip=done.keys())
         with tqdm(total=len(grid), initial=len(done), desc="calibrate", unit="cell",
-                  disable=not progress) as bar:  # fmt: skip
+                  disable=None if progress else True) as bar:  # fmt: skip (None: off when not a tty)
             for row in backends.execute(jobs, backend, workers=workers, address=address):
                 if row_store is not None:
                     row_store.append(row)  # as each cell finishes, in this process

@@ -43,6 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     with warnings.catch_warnings():
         warnings.showwarning = show_warning  # each warning one line, no source excerpt
+        if not sys.warnoptions:  # shown once per place, whatever filters the caller set
+            warnings.simplefilter("default")
         try:
             return int(args.func(args))
         except Exception as err:

@@ -234,7 +234,7 @@ def _held_out_values(
     return out
 
 
-@estimator("mi_neural", inputs="xy", quantity="mi")
+@estimator("mi_neural", inputs="xy", quantity="mi", probe={"steps": 1})
 def mi_neural(
     x: Any,
     y: Any,
