@@ -2,27 +2,8 @@ r"""Neural variational lower bounds on mutual information (DV/MINE, NWJ, InfoNCE
 :func:`mi_neural`, which trains a critic (:mod:`revinfo.estimate.critics`) on a bound
 (:mod:`revinfo.estimate.bounds`, whose names this module re-exports).
 
-Every bound is written once, as a pure function of a critic score matrix
-``scores[i, j] = f(x_i, y_j)`` of shape (B, B) whose diagonal holds the B joint pairs
-(x_i, y_i) ~ P_XY and whose off-diagonal entries are B(B-1) pairs from P_X P_Y. Units
-are nats. The same functions serve :func:`mi_neural` (a learned critic) and the
-exact-critic diagnostics (pass ``scores = log p(x_i, y_j) / (p(x_i) p(y_j))``).
-
-At the log density ratio ``log p(x, y) / (p(x) p(y))`` NWJ (as parameterised here) and DV
-equal I(X;Y) in expectation (DV in the large-B limit, and for any added constant);
-SMILE does too up to its clipping bias; InfoNCE approaches I only when I << log B,
-since it never exceeds log B.
-
-References:
-    Belghazi et al., "Mutual Information Neural Estimation", ICML 2018 (MINE; DV bound and
-    its moving-average gradient correction).
-    Nguyen, Wainwright & Jordan, "Estimating divergence functionals and the likelihood
-    ratio by convex risk minimization", IEEE Trans. Inf. Theory 2010 (NWJ).
-    van den Oord, Li & Vinyals, "Representation learning with contrastive predictive
-    coding", 2018 (InfoNCE); Poole et al., "On variational bounds of mutual information",
-    ICML 2019 (the score-matrix formulation used here).
-    Song & Ermon, "Understanding the limitations of variational mutual information
-    estimators", ICLR 2020 (SMILE).
+The bounds, their score-matrix convention and their references (MINE's moving-average
+gradient correction among them) are documented once, in :mod:`revinfo.estimate.bounds`.
 """
 
 from __future__ import annotations
