@@ -49,7 +49,7 @@ import numpy as np
 import torch
 
 from revinfo import _validate
-from revinfo.estimate.neural import BOUNDS, bound_dv, bound_infonce, bound_nwj, bound_smile
+from revinfo.estimate.bounds import BOUNDS, bound_value
 from revinfo.result import Estimate
 from revinfo.tasks.base import Task
 
@@ -75,13 +75,6 @@ def exact_scores(task: Task, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         raise ValueError(f"task {task.name!r}: log_ratio gave shape {scores.shape}, "
                          f"expected ({b}, {b})")
     return scores
-
-
-def _bound(bound: str, scores: torch.Tensor, tau: float) -> float:
-    fns = {"dv": bound_dv, "nwj": bound_nwj, "infonce": bound_infonce}
-    if bound == "smile":
-        return float(bound_smile(scores, tau))
-    return float(fns[bound](scores))
 
 
 def exact_critic_bounds(
@@ -113,7 +106,7 @@ def exact_critic_bounds(
         sl = slice(i * b, (i + 1) * b)
         scores = torch.from_numpy(exact_scores(task, x[sl], y[sl]))
         for name in bounds:
-            values[name][i] = _bound(name, scores, tau)
+            values[name][i] = float(bound_value(name, scores, tau))
     secs = time.perf_counter() - t0
     out = {}
     for name, v in values.items():

@@ -3,8 +3,11 @@
 - :func:`summarize` — per task x estimator x n: bias (mean error) and its stderr across
   seeds, the sd of the estimates, RMSE, mean |error|, mean seconds, counts.
 - :func:`write` — a folder with ``summary.md``, ``summary.csv``, ``results.csv`` and PNG
-  plots (estimate vs truth, |error| vs n, error vs dimension, time vs n).
-- :func:`read` — rows back from ``results.csv`` or a sweep's JSON-lines store.
+  plots (estimate vs truth, |error| vs n, error vs dimension, time vs n); returns a
+  :class:`Report` (the folder, the summary table, the plots).
+- :func:`read` — rows back from ``results.csv`` or a sweep's JSON-lines store, each checked
+  against the row schema of :mod:`revinfo.calibrate.schema`: a damaged row is skipped with a
+  warning naming the file and its line.
 
 All quantities are in nats; error = estimate - truth. Tasks whose truth is infinite
 (deterministic layers) have an infinite error for any finite estimate: they are kept in
@@ -14,14 +17,20 @@ bias, RMSE and the error plots, with a note.
 
 from __future__ import annotations
 
+import csv
 import math
 import os
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from revinfo.calibrate import schema
+from revinfo.calibrate.store import RowStore, describe
 
 GROUP = ["task", "estimator", "n"]
 NEEDED = ("task", "estimator", "n", "seed", "estimate", "truth", "error", "seconds")
@@ -201,11 +210,20 @@ def _at_largest_n(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[frame.groupby("estimator", sort=False)["n"].transform("max") == frame["n"]]
 
 
+def _has_positive(ax: Any) -> bool:
+    """Whether every axis of the plotted lines has some positive value (log scale possible)."""
+    xs = [np.asarray(line.get_xdata(), dtype=float) for line in ax.get_lines()]
+    ys = [np.asarray(line.get_ydata(), dtype=float) for line in ax.get_lines()]
+    return all(any(np.any(a > 0) for a in arrays) for arrays in (xs, ys) if arrays)
+
+
 def _finish(fig: Any, ax: Any, path: Path, xlabel: str, ylabel: str, title: str, *,
             loglog: bool = False) -> Path:  # fmt: skip
-    if loglog:
+    if loglog and ax.get_lines() and _has_positive(ax):
         ax.set_xscale("log")
         ax.set_yscale("log")
+    elif loglog and ax.get_lines():
+        title += "\n(no positive values: linear axes)"
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
@@ -285,16 +303,62 @@ PLOTS = {
 }
 
 
-def write(df: pd.DataFrame, out_dir: str | os.PathLike[str]) -> Path:
-    """Write the report folder and return its path.
+@dataclass(frozen=True)
+class Report:
+    """What :func:`write` wrote: the folder, the :func:`summarize` table and the plot names.
+
+    It stands for its folder where a path is expected (``os.fspath``, ``report / "x.png"``,
+    ``report.iterdir()``...), as :func:`write` returned the folder's path before."""
+
+    folder: Path
+    summary: pd.DataFrame = field(repr=False)
+    plots: tuple[str, ...] = ()
+
+    def __fspath__(self) -> str:
+        return os.fspath(self.folder)
+
+    def __truediv__(self, other: str | os.PathLike[str]) -> Path:
+        return self.folder / other
+
+    def __str__(self) -> str:
+        return str(self.folder)
+
+    def __getattr__(self, name: str) -> Any:  # the folder's Path methods and properties
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.folder, name)
+
+
+def _check_some_estimate(df: pd.DataFrame) -> None:
+    failed = df["failure"].notna() if "failure" in df else pd.Series(False, index=df.index)
+    if (df["estimate"].notna() & ~failed).any():
+        return
+    text = f"no cell has an estimate: all {len(df)} cell(s) failed"
+    if failed.any():
+        first = df[failed].iloc[0]
+        text += (f" (first: {first['estimator']} on {first['task']} n={first['n']} "
+                 f"seed={first['seed']}: {first['failure']})")  # fmt: skip
+    raise ValueError(text)
+
+
+def write(df: pd.DataFrame, out_dir: str | os.PathLike[str]) -> Report:
+    """Write the report folder and return it as a :class:`Report` (folder, summary, plots).
 
     Files: ``summary.md`` (tables of bias, sd, RMSE, mean estimate and time per task,
     n and estimator, plus notes and the plots), ``summary.csv`` (:func:`summarize`),
     ``results.csv`` (every row) and the PNGs in :data:`PLOTS`.
+
+    Raises:
+        ValueError: ``df`` is not a sweep's table, has no rows, or no cell has an estimate
+            (every cell failed): nothing is written then.
     """
     df = _check(df)
+    _check_some_estimate(df)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ValueError(f"report folder {str(out)!r} cannot be made: {err.strerror or err}") from err
     summary = summarize(df)
     df.to_csv(out / "results.csv", index=False)
     summary.to_csv(out / "summary.csv", index=False)
@@ -303,20 +367,103 @@ def write(df: pd.DataFrame, out_dir: str | os.PathLike[str]) -> Path:
         plot(summary, out / name)
         plots.append(name)
     (out / "summary.md").write_text(markdown(df, summary, plots), encoding="utf-8")
-    return out
+    return Report(out, summary, tuple(plots))
+
+
+# ------------------------------------------------------------------ reading
+
+
+def _csv_value(column: schema.Column | None, text: str) -> Any:
+    """A CSV field in its column's kind (pandas writes NaN and None as an empty field)."""
+    if column is None:
+        return text
+    if column.kind == "text":
+        return text or None
+    if column.kind == "str":
+        return text
+    if text == "":
+        return math.nan if column.kind == "float" else text
+    try:
+        number = float(text)
+    except ValueError:
+        return text  # the schema check names it
+    return int(number) if column.kind == "int" and number.is_integer() else number
+
+
+def _csv_rows(p: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+    """(line, row, None) for each intact row of a results.csv, (line, None, why) otherwise."""
+    with p.open(newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        header = next(reader, None)
+        if header is None:
+            return
+        missing = [c for c in schema.CONTRACT_COLUMNS if c not in header]
+        if missing:
+            raise ValueError(f"{p}: line 1: the header lacks column(s) {missing}")
+        for fields in reader:
+            line = reader.line_num
+            if not any(fields):
+                continue
+            if len(fields) != len(header):
+                yield line, None, f"{len(fields)} of {len(header)} fields (cut mid-line?)"
+                continue
+            raw = {h: _csv_value(schema.BY_NAME.get(h), v) for h, v in zip(header, fields)}
+            try:
+                yield line, schema.check_row(raw), None
+            except ValueError as err:
+                yield line, None, str(err)
+
+
+def _numeric_extras(df: pd.DataFrame) -> pd.DataFrame:
+    """Columns outside the schema as numbers where every value is one (as pandas would)."""
+    for col in df.columns:
+        if col not in schema.BY_NAME:
+            try:
+                df[col] = pd.to_numeric(df[col])
+            except (ValueError, TypeError):
+                pass
+    return df
+
+
+def _read_csv(p: Path) -> pd.DataFrame:
+    rows, problems = [], []
+    try:
+        for line, row, why in _csv_rows(p):
+            if why is None:
+                rows.append(row)
+            else:
+                problems.append((line, why))
+    except (UnicodeDecodeError, csv.Error) as err:
+        raise ValueError(f"{p}: not a results.csv ({err})") from err
+    _warn_problems(p, problems)
+    if not rows:
+        raise ValueError(f"{str(p)!r} holds no rows")
+    columns = list(dict.fromkeys([*schema.COLUMNS, *rows[0]]))
+    return _numeric_extras(pd.DataFrame.from_records(rows, columns=columns))
+
+
+def _warn_problems(p: Path, problems: list[tuple[int, str]]) -> None:
+    if problems:
+        warnings.warn(f"{p}: skipped {len(problems)} damaged row(s): {describe(problems)}",
+                      RuntimeWarning, stacklevel=3)  # fmt: skip
 
 
 def read(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Rows from a ``results.csv`` or a sweep's JSON-lines store."""
+    """Rows from a ``results.csv`` or a sweep's JSON-lines store.
+
+    Each row is checked against :mod:`revinfo.calibrate.schema`; a damaged one (cut mid-line,
+    a missing column, ``estimate = 'oops'``, ``n = 500.7``) is skipped with one
+    RuntimeWarning naming the file and the line of each. Raises ValueError naming the file
+    when it cannot be read or holds no intact row.
+    """
     p = Path(path)
     if not p.is_file():
         raise ValueError(f"results {str(p)!r} is not a readable file")
     if p.suffix == ".csv":
-        return pd.read_csv(p)
-    from revinfo.calibrate.cells import COLUMNS
-    from revinfo.calibrate.store import RowStore
-
-    rows = RowStore(p).read()
+        return _read_csv(p)
+    store = RowStore(p)
+    rows = [schema.check_row(r) for r in store.read(complete=True, warn=False)]
+    _warn_problems(p, store.problems)
     if not rows:
         raise ValueError(f"{str(p)!r} holds no rows")
-    return pd.DataFrame.from_records(rows, columns=list(COLUMNS))
+    return pd.DataFrame.from_records(rows, columns=list(schema.COLUMNS))

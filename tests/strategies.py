@@ -5,8 +5,10 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from revinfo import flows
+from revinfo.registry import FLOWS
 
-MIN_DIM = {"additive": 2, "affine": 2, "spline": 2, "revnet": 2}
+# Each kind's smallest dimension, as the kind registered it (@flow_kind(..., min_dim=...)).
+MIN_DIM = {e.name: int(e.meta.get("min_dim", 1)) for e in FLOWS.entries()}
 
 kinds = st.sampled_from(flows.kinds())
 seeds = st.integers(min_value=0, max_value=2**31 - 1)

@@ -1,7 +1,8 @@
 """Where cells run: in this process, in local worker processes (joblib/loky), or on a Dask
 distributed cluster. Each backend yields rows as cells finish, in the driver process;
 the driver writes them to the store. Numbers never depend on the backend (see
-:mod:`revinfo.calibrate.cells` for the seeds and the thread settings)."""
+:mod:`revinfo.calibrate.grid` for the seeds and :mod:`revinfo.calibrate.worker` for the
+thread settings)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from revinfo.calibrate.cells import Job, run_cell
+from revinfo.calibrate.worker import Job, run_cell
 
 BACKENDS = ("local", "dask")
+#: Seconds to wait for a Dask scheduler given by address before giving up.
+CONNECT_TIMEOUT = 5
 
 
 def check(backend: Any, workers: Any, address: Any) -> None:
@@ -36,8 +39,8 @@ def execute(
     workers: int | None = None,
     address: str | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Run ``jobs``; yield each row as it completes (order not guaranteed)."""
-    check(backend, workers, address)
+    """Run ``jobs``; yield each row as it completes (order not guaranteed). The options were
+    validated by :func:`check` (:func:`revinfo.calibrate.run` calls it before any work)."""
     if not jobs:
         return iter(())
     if backend == "dask":
@@ -76,7 +79,7 @@ def _dask(
         )
         client = Client(cluster)
     else:
-        client = Client(address)
+        client = _connect(Client, address)
     try:
         futures = [client.submit(run_cell, job, pure=False) for job in jobs]
         for future in as_completed(futures):
@@ -87,3 +90,15 @@ def _dask(
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _connect(client_type: Any, address: str) -> Any:
+    """A client of the scheduler at ``address``; a ValueError after :data:`CONNECT_TIMEOUT`
+    seconds when nothing answers there."""
+    try:
+        return client_type(address, timeout=f"{CONNECT_TIMEOUT}s")
+    except (OSError, TimeoutError) as err:
+        raise ValueError(
+            f"cannot reach a Dask scheduler at {address!r} within {CONNECT_TIMEOUT} s "
+            f"({type(err).__name__})"
+        ) from err

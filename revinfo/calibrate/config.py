@@ -13,8 +13,8 @@ Example file::
     # store = "rows.jsonl"               # resumable row store, relative to this file
     # out = "report"                     # report folder, relative to this file
 
-An estimator is a name of a :mod:`revinfo.estimate` function or a table with ``name``
-and its options (``{ name = "mi_binned", bins = 16 }``; ``[[sweep.estimators]]`` tables
+An estimator is a registered name (:data:`revinfo.registry.ESTIMATORS`), a
+``"package.module:function"`` reference, or a table with ``name`` and its options (``{ name = "mi_binned", bins = 16 }``; ``[[sweep.estimators]]`` tables
 work too). ``revinfo calibrate --config sweep.toml`` is ``load(path).run()`` followed by
 :func:`revinfo.report.write`.
 """
@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from revinfo.calibrate import backends
-from revinfo.calibrate.cells import make_grid
+from revinfo.calibrate.grid import Grid, make_grid
 
 KEYS = ("tasks", "estimators", "ns", "seeds", "backend", "workers", "address", "store", "out")
 REQUIRED = ("tasks", "estimators", "ns", "seeds")
@@ -52,6 +52,7 @@ class Sweep:
     store: Path | None = None
     out: Path | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    grid: Grid | None = field(default=None, repr=False, compare=False)
 
     def kwargs(self) -> dict[str, Any]:
         return {
@@ -70,7 +71,12 @@ class Sweep:
         e.g. ``progress=False``)."""
         from revinfo.calibrate.sweep import run
 
-        return run(**{**self.kwargs(), **overrides})
+        kwargs = {**self.kwargs(), **overrides}
+        if self.grid is not None:  # validated once, by load()
+            for key in ("estimators", "tasks", "ns", "seeds"):
+                del kwargs[key]
+            return run(self.grid, **kwargs)
+        return run(**kwargs)
 
 
 def load(path: str | os.PathLike[str]) -> Sweep:
@@ -125,11 +131,12 @@ def parse(text: str, *, base: str | os.PathLike[str] = ".", source: str = "<stri
     store = _path(sw.get("store"), root, "sweep.store")
     out = _path(sw.get("out"), root, "sweep.out")
 
-    make_grid(estimators, tasks, ns, seeds)  # every name and number, before any work
+    grid = make_grid(estimators, tasks, ns, seeds)  # every name and number, before any work
     backends.check(backend, workers, address)
     return Sweep(
         path=Path(source), tasks=tasks, estimators=estimators, ns=ns, seeds=seeds,
         backend=backend, workers=workers, address=address, store=store, out=out, raw=doc,
+        grid=grid,
     )  # fmt: skip
 
 

@@ -11,10 +11,15 @@ Why a row is never half-lost, nor lost once written:
 - A process killed *during* a write may leave a torn last line (Linux can end a
   regular-file write early when a fatal signal is pending). Every complete line ends in
   ``\\n`` and parses as JSON; a last line that does not is a row that never finished and
-  is ignored on read, and cut off before the next append so no later row is glued to it.
+  is ignored on read (and reported), and cut off before the next append so no later row is
+  glued to it.
 - One writer at a time: the appender holds an exclusive ``flock`` on the file (released by
-  the kernel if the process dies), so two sweeps cannot interleave on one store.
-- Duplicate keys (possible only if a file was edited by hand) keep the first row.
+  the kernel if the process dies), so two sweeps cannot interleave on one store; the second
+  gets :class:`StoreLocked`.
+- A damaged line (not JSON, or a row that breaks the schema of
+  :mod:`revinfo.calibrate.schema`, e.g. edited by hand) is skipped with a warning naming its
+  line number; every intact row is kept, and a rerun recomputes only the missing cells.
+- Duplicate keys (possible only if a file was edited by hand) keep the first intact row.
 """
 
 from __future__ import annotations
@@ -23,15 +28,17 @@ import fcntl
 import json
 import os
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-Key = tuple[str, str, int, int]
+from revinfo.calibrate.schema import Key, key_problem, row_key, row_problem
+
+__all__ = ["Key", "RowStore", "StoreLocked", "row_key"]
 
 
-def row_key(row: dict[str, Any]) -> Key:
-    return (row["task"], row["estimator"], int(row["n"]), int(row["seed"]))
+class StoreLocked(RuntimeError):
+    """The store is being written by another run (its ``flock`` is held)."""
 
 
 def _encode(row: dict[str, Any]) -> bytes:
@@ -46,18 +53,26 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"store rows hold plain values, got {type(value).__name__}")
 
 
-def _complete_row(line: bytes) -> dict[str, Any] | None:
+def _parse(line: bytes, check: Callable[[Any], str | None]) -> tuple[Any, str | None]:
+    """(row, None) for a good line, (None, why) for a damaged one."""
     try:
         row = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return None
-    if not isinstance(row, dict):
-        return None
-    try:
-        row_key(row)
-    except (KeyError, TypeError, ValueError):
-        return None
-    return row
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        return None, f"not a JSON row ({err})"
+    problem = check(row)
+    return (None, problem) if problem is not None else (row, None)
+
+
+def _complete_row(line: bytes) -> dict[str, Any] | None:
+    return _parse(line, key_problem)[0]
+
+
+def describe(problems: list[tuple[int, str]], most: int = 3) -> str:
+    """``line 3: why; line 9: why`` for the first ``most`` problems (and how many more)."""
+    text = "; ".join(f"line {i}: {why}" for i, why in problems[:most])
+    if len(problems) > most:
+        text += f"; and {len(problems) - most} more"
+    return text
 
 
 class RowStore:
@@ -77,34 +92,50 @@ class RowStore:
         if self.path.exists() and not self.path.is_file():
             raise ValueError(f"store {str(self.path)!r} exists and is not a file")
         self._fd: int | None = None
+        #: (line number, why) of each line the last :meth:`read` skipped, or the torn last
+        #: line :meth:`open` cut off.
+        self.problems: list[tuple[int, str]] = []
+        self._cut: list[tuple[int, str]] = []  # the torn last line open() removed
 
     # ------------------------------------------------------------------ reading
-    def read(self) -> list[dict[str, Any]]:
-        """All complete rows, first occurrence of each key, in file order."""
+    def read(self, complete: bool = False, *, warn: bool = True) -> list[dict[str, Any]]:
+        """All intact rows, first occurrence of each key, in file order.
+
+        With ``complete`` a row must satisfy the whole schema
+        (:func:`revinfo.calibrate.schema.check_row`: every contract column, each of its kind),
+        otherwise only its key columns. Skipped lines are in :attr:`problems` and, with
+        ``warn``, in one RuntimeWarning naming their line numbers. A last line without its
+        newline is a write that never finished: skipped and reported as well.
+        """
+        self.problems = list(self._cut)
         if not self.path.exists():
             return []
-        data = self.path.read_bytes()
+        try:
+            data = self.path.read_bytes()
+        except OSError as err:
+            raise ValueError(f"store {str(self.path)!r} cannot be read: {err}") from err
+        check = row_problem if complete else key_problem
         lines = data.split(b"\n")
         tail = lines.pop()  # b"" when the file ends in a newline, else a torn line
-        del tail  # ignored: a row whose write never finished
         rows: list[dict[str, Any]] = []
         seen: set[Key] = set()
-        bad = 0
-        for line in lines:
+        for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
-            row = _complete_row(line)
-            if row is None:
-                bad += 1
+            row, problem = _parse(line, check)
+            if problem is not None:
+                self.problems.append((number, problem))
                 continue
             key = row_key(row)
             if key not in seen:
                 seen.add(key)
                 rows.append(row)
-        if bad:
+        if tail.strip():
+            self.problems.append((len(lines) + 1, "cut off mid-line (a write that never finished)"))
+        if self.problems and warn:
             warnings.warn(
-                f"store {str(self.path)!r}: skipped {bad} unreadable line(s); "
-                "those cells will be recomputed",
+                f"store {str(self.path)!r}: skipped {len(self.problems)} damaged line(s) "
+                f"({describe(self.problems)}); those cells will be recomputed",
                 RuntimeWarning,
                 stacklevel=2,
             )
@@ -121,14 +152,19 @@ class RowStore:
     def open(self) -> None:
         if self._fd is not None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         created = not self.path.exists()
-        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as err:
+            raise ValueError(
+                f"store {str(self.path)!r} cannot be opened for writing: {err.strerror or err}"
+            ) from err
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as err:
             os.close(fd)
-            raise RuntimeError(
+            raise StoreLocked(
                 f"store {str(self.path)!r} is being written by another run"
             ) from err
         self._fd = fd
@@ -163,6 +199,8 @@ class RowStore:
         if _complete_row(tail) is not None:
             self._write(b"\n")
         else:
+            line = os.pread(self._fd, pos, 0).count(b"\n") + 1
+            self._cut = [(line, "cut off mid-line (a write that never finished); removed")]
             os.ftruncate(self._fd, pos)
             os.fsync(self._fd)
 

@@ -11,15 +11,17 @@ from typing import Any
 import pandas as pd
 
 from revinfo.calibrate import backends
-from revinfo.calibrate.cells import COLUMNS, Grid, Job, make_grid, task_ref
-from revinfo.calibrate.store import RowStore, row_key
+from revinfo.calibrate.grid import Grid, make_grid
+from revinfo.calibrate.schema import COLUMNS, Key
+from revinfo.calibrate.store import RowStore, describe, row_key
+from revinfo.calibrate.worker import Job, task_ref
 
 
 def run(
     estimators: Any,
-    tasks: Any,
-    ns: Any,
-    seeds: Any,
+    tasks: Any = None,
+    ns: Any = None,
+    seeds: Any = None,
     *,
     store: str | os.PathLike[str] | None = None,
     backend: str = "local",
@@ -29,14 +31,21 @@ def run(
 ) -> pd.DataFrame:
     """Run every (task, estimator, n, seed) cell and return one row per cell.
 
+    ``run(grid)`` runs a :class:`~revinfo.calibrate.grid.Grid` validated by
+    :func:`~revinfo.calibrate.grid.make_grid` (``tasks``, ``ns``, ``seeds`` then stay unset).
+
     Arguments:
-        estimators: names of :mod:`revinfo.estimate` functions (``"mi_ksg"``),
-            ``(name, options)`` pairs (``("mi_ksg", {"k": 5})``, labelled
+        estimators: registered estimator names (``"mi_ksg"``, see
+            :data:`revinfo.registry.ESTIMATORS`) or ``"package.module:function"``
+            references, ``(name, options)`` pairs (``("mi_ksg", {"k": 5})``, labelled
             ``"mi_ksg(k=5)"``), callables ``f(x, y) -> Estimate | float``,
             ``(callable, options)`` or ``(label, callable)``. An estimator that takes
-            ``seed=`` gets a per-cell seed for its own randomness.
-        tasks: names from :func:`revinfo.tasks.names` or :class:`~revinfo.tasks.Task`
-            objects.
+            ``seed=`` gets a per-cell seed for its own randomness. Each is called as its
+            ``inputs`` say (:mod:`revinfo.calibrate.estimators`): ``f(x, y)`` on an
+            I(X;Y) task, ``f(z, sigma)`` on a noisy channel, ``f(x, y, z)`` on a
+            conditional task; a (task, estimator) pair that does not fit is skipped.
+        tasks: names from :func:`revinfo.tasks.names`, ``"package.module:factory"``
+            references or :class:`~revinfo.tasks.Task` objects.
         ns: sample sizes (each >= 2).
         seeds: a count N (seeds 0..N-1) or a list of distinct ints >= 0. The sample of
             cell (task, n, seed) is ``task.sample(n, seed=cells.data_seed(task, n, seed))``,
@@ -62,26 +71,39 @@ def run(
 
     Raises:
         ValueError: before any work, for an unknown task, estimator or backend, options
-            that do not fit an estimator, n < 2, bad or empty seeds, empty lists.
+            that do not fit an estimator or that it rejects (see the probe in
+            :mod:`revinfo.calibrate.grid`), an estimator that fits no task, n < 2 or too
+            large for memory, bad or empty seeds, empty lists, a store that cannot be
+            opened; :class:`~revinfo.calibrate.store.StoreLocked` (a RuntimeError) when
+            another run is writing the store.
     """
-    grid = make_grid(estimators, tasks, ns, seeds)
+    if isinstance(estimators, Grid):
+        if not (tasks is None and ns is None and seeds is None):
+            raise ValueError("run(grid) takes the grid alone: tasks, ns and seeds are in it")
+        grid = estimators
+    else:
+        if tasks is None or ns is None or seeds is None:
+            raise ValueError("run needs estimators, tasks, ns and seeds (or one Grid)")
+        grid = make_grid(estimators, tasks, ns, seeds)
     backends.check(backend, workers, address)
     row_store = RowStore(store) if store is not None else None
 
     from tqdm.auto import tqdm
 
-    done: dict[tuple[str, str, int, int], dict[str, Any]] = {}
+    done: dict[Key, dict[str, Any]] = {}
     try:
         if row_store is not None:
             row_store.open()  # take the writer's lock and cut a torn last line, then read
         truths = {t.name: t.truth for t in grid.tasks}  # once per task, in the driver
         if row_store is not None:
             wanted = set(grid.keys())
-            done = {row_key(r): r for r in row_store.read() if row_key(r) in wanted}
+            rows = row_store.read(complete=True, warn=False)
+            _warn_damaged(row_store)
+            done = {row_key(r): r for r in rows if row_key(r) in wanted}
             _check_stored_truths(done.values(), truths)
         jobs = _jobs(grid, truths, skip=done.keys())
         with tqdm(total=len(grid), initial=len(done), desc="calibrate", unit="cell",
-                  disable=not progress) as bar:  # fmt: skip
+                  disable=None if progress else True) as bar:  # fmt: skip (None: off when not a tty)
             for row in backends.execute(jobs, backend, workers=workers, address=address):
                 if row_store is not None:
                     row_store.append(row)  # as each cell finishes, in this process
@@ -95,20 +117,29 @@ def run(
 
 def _jobs(grid: Grid, truths: dict[str, Any], skip: Any) -> list[Job]:
     skip = set(skip)
+    refs = {t.name: task_ref(t) for t in grid.tasks}
     jobs = []
-    for task in grid.tasks:
-        ref = task_ref(task)
+    for task, est in grid.cells():
         truth = truths[task.name]
-        for est in grid.estimators:
-            for n in grid.ns:
-                for seed in grid.seeds:
-                    if (task.name, est.label, n, seed) in skip:
-                        continue
-                    jobs.append(
-                        Job(ref, task.name, est, n, seed, truth.value, truth.stderr,
-                            tuple(task.dims))
-                    )  # fmt: skip
+        for n in grid.ns:
+            for seed in grid.seeds:
+                if (task.name, est.label, n, seed) in skip:
+                    continue
+                jobs.append(
+                    Job(refs[task.name], task.name, est, n, seed, truth.value, truth.stderr,
+                        tuple(task.dims))
+                )  # fmt: skip
     return jobs
+
+
+def _warn_damaged(store: RowStore) -> None:
+    if store.problems:
+        warnings.warn(
+            f"store {str(store.path)!r}: skipped {len(store.problems)} damaged line(s) "
+            f"({describe(store.problems)}); those cells will be recomputed",
+            RuntimeWarning,
+            stacklevel=4,
+        )
 
 
 def _check_stored_truths(rows: Any, truths: dict[str, Any]) -> None:
@@ -129,7 +160,7 @@ def _same(a: float, b: float) -> bool:
     return a == b or (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-12)
 
 
-def _table(grid: Grid, rows: dict[tuple[str, str, int, int], dict[str, Any]]) -> pd.DataFrame:
+def _table(grid: Grid, rows: dict[Key, dict[str, Any]]) -> pd.DataFrame:
     ordered: Sequence[dict[str, Any]] = [rows[k] for k in grid.keys()]
     df = pd.DataFrame.from_records(ordered, columns=list(COLUMNS))
     failed = df[df["failure"].notna()]

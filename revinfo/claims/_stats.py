@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from revinfo import seeds
+
 Z = 5.0
 
 
@@ -45,5 +47,5 @@ def wls(columns: Sequence[Sequence[float]], y: Sequence[float], se: Sequence[flo
 
 
 def sub_seed(seed: int, *keys: int) -> int:
-    """An independent 31-bit seed for one part of a claim's check."""
-    return int(np.random.SeedSequence([seed, *keys]).generate_state(1)[0] >> 1)
+    """An independent 31-bit seed for one part of a claim's check (:func:`revinfo.seeds.spawn`)."""
+    return seeds.spawn(seed, *keys, bits=31)

@@ -7,10 +7,10 @@ import math
 import time
 from typing import Any
 
-import numpy as np
 import torch
 
 from revinfo import _validate as v
+from revinfo import seeds
 from revinfo.estimate._pairwise import logsumexp_sqdist
 from revinfo.estimate.kde import noise_entropy
 from revinfo.registry import estimator
@@ -34,7 +34,7 @@ def _sp_terms(z: Any, sigma: Any, n_mc: Any, seed: Any, chunk: Any):
     # user may well have drawn z from (eps == z would turn the estimate into nonsense).
     seed = v.seed(seed)
     if seed is not None:
-        seed = int(np.random.SeedSequence([seed, _STREAM]).generate_state(1)[0])
+        seed = seeds.spawn(seed, _STREAM)
     gen = v.torch_generator(seed, t.device)
     n, d = t.shape
     eps = torch.randn((n_mc, n, d), generator=gen, device=t.device, dtype=t.dtype)

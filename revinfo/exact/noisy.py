@@ -52,17 +52,17 @@ import copy
 import math
 import time
 
-import numpy as np
 import torch
 from nflows.transforms.base import InverseNotAvailable, Transform
 from torch import distributions as D
 
-from revinfo import _validate
+from revinfo import _validate, seeds
 from revinfo import dist as _dist
 from revinfo.exact import _importance as imp
 from revinfo.exact.entropy import _checked_flow, base_entropy, entropy
 from revinfo.exact.gaussian import mi_gaussian_channel
 from revinfo.exact.sampling import base_chunks
+from revinfo.flows.adapters import batched_jacobian
 from revinfo.flows.structure import has_constant_logabsdet, logdet_pass
 from revinfo.result import Estimate
 
@@ -70,8 +70,8 @@ METHODS = ("auto", "closed-form", "mc", "plain")
 
 
 def _seeds(seed: int | None) -> tuple[int, int]:
-    s = np.random.SeedSequence(seed).generate_state(2)
-    return int(s[0]), int(s[1])
+    s_nested, s_entropy = seeds.spawn_many(seed, 2)
+    return s_nested, s_entropy
 
 
 def linear_map(flow: Transform, d: int) -> tuple[torch.Tensor, torch.Tensor] | None:
@@ -113,11 +113,9 @@ def _autograd_jacobian(flow: Transform, x: torch.Tensor, dist: D.Distribution):
         z, ld = flow(xg)
         if not z.requires_grad:
             return None
-        rows = [torch.autograd.grad(z[:, i].sum(), xg, retain_graph=True)[0]
-                for i in range(z.shape[1])]
+        jac = batched_jacobian(z, xg, keep_graph=True).to(x.dtype)
         lp = imp.log_prob(dist, xg) - ld
         grad = torch.autograd.grad(lp.sum(), xg, allow_unused=True)[0] if lp.requires_grad else None
-    jac = torch.stack(rows, 1).to(x.dtype)
     return jac, None if grad is None else grad.to(x.dtype)
 
 

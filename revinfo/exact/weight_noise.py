@@ -35,12 +35,13 @@ import numpy as np
 import torch
 from torch import distributions as D
 
-from revinfo import _validate
+from revinfo import _validate, seeds
 from revinfo import dist as _dist
 from revinfo.exact import _importance as imp
 from revinfo.exact.entropy import base_entropy
 from revinfo.flows.adapters import as_flow
 from revinfo.result import Estimate
+
 
 def _weight(weight: Any, d: int) -> torch.Tensor:
     w = _validate.float64_tensor(weight, "weight")
@@ -140,7 +141,7 @@ def mi_weight_noise(
 
     parts: dict[str, list[torch.Tensor]] = {}
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(int(np.random.SeedSequence(seed).generate_state(1)[0]))
+        torch.manual_seed(seeds.spawn(seed))
         x_all = dist.sample((n,)).to(torch.float64)
         eta_all = torch.randn(n, k, dtype=torch.float64)
         for i in range(0, n, rows):

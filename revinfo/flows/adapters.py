@@ -72,6 +72,20 @@ class DistributionsTransform(Transform):
         return x, -_sum_event(t.log_abs_det_jacobian(x, inputs), x)
 
 
+def batched_jacobian(y: torch.Tensor, x: torch.Tensor, keep_graph: bool = False) -> torch.Tensor:
+    """The Jacobians dy_n/dx_n, (n, d_out, d_in), of ``y = fn(x)`` for ``fn`` acting on rows
+    independently (``x`` requires grad, ``y`` was computed from it with a graph).
+
+    The "batched sum trick": row i of J for every sample at once is the gradient of
+    sum_n y[n, i], so d_out backward passes give all n Jacobians (no per-sample loop).
+    ``keep_graph`` keeps the graph after the last pass (for a further gradient of it).
+    """
+    last = y.shape[1] - 1
+    rows = [torch.autograd.grad(y[:, i].sum(), x, retain_graph=keep_graph or i < last)[0]
+            for i in range(y.shape[1])]  # fmt: skip
+    return torch.stack(rows, 1)
+
+
 def jacobian_logabsdet(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
     """log|det J_fn(x_i)| per row by autograd (:func:`jacobian_slogdet` without the sign)."""
     return jacobian_slogdet(fn, x)[1]
@@ -80,19 +94,12 @@ def jacobian_logabsdet(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tens
 def jacobian_slogdet(
     fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """(sign, log|det J_fn(x_i)|) per row by autograd, for ``fn`` acting on rows independently.
-
-    The "batched sum trick": row i of J for every sample at once is the gradient of
-    sum_n fn(x)[n, i], so d backward passes give all n Jacobians (no per-sample loop).
-    """
+    """(sign, log|det J_fn(x_i)|) per row by autograd (:func:`batched_jacobian`), for ``fn``
+    acting on rows independently."""
     with torch.enable_grad():
         xg = x.detach().requires_grad_(True)
-        y = fn(xg)
-        rows = [
-            torch.autograd.grad(y[:, i].sum(), xg, retain_graph=i < y.shape[1] - 1)[0]
-            for i in range(y.shape[1])
-        ]
-    return tuple(torch.linalg.slogdet(torch.stack(rows, 1)))
+        jac = batched_jacobian(fn(xg), xg)
+    return tuple(torch.linalg.slogdet(jac))
 
 
 class NotInjectiveError(ValueError):

@@ -21,9 +21,9 @@ import math
 import torch
 from nflows.transforms.base import Transform
 
+from revinfo.flows.composite import layers as top_layers
 from revinfo.flows.coupling import AdditiveCoupling, AffineCoupling
 from revinfo.flows.nets import MLP
-from revinfo.flows.structure import layers as top_layers
 
 
 class _Layer:

@@ -9,7 +9,9 @@ import torch
 from nflows import transforms as T
 from nflows.transforms.base import Transform
 
+from revinfo.flows import fused
 from revinfo.flows.adapters import as_flow
+from revinfo.flows.composite import layers
 
 # nflows layers whose Jacobian determinant does not depend on the input.
 _NFLOWS_CONSTANT = (
@@ -20,14 +22,6 @@ _NFLOWS_CONSTANT = (
     T.linear.Linear,  # LULinear, NaiveLinear, QRLinear, SVDLinear
     T.AffineScalarTransform,
 )
-
-
-def layers(flow: Transform) -> list[Transform]:
-    """The top-level layers of a flow (a CompositeTransform's children, else the flow)."""
-    flow = as_flow(flow)
-    if isinstance(flow, T.CompositeTransform):
-        return list(flow._transforms)
-    return [flow]
 
 
 def has_constant_logabsdet(flow: Transform) -> bool:
@@ -106,8 +100,6 @@ def logdet_pass(flow: Transform) -> Callable[[torch.Tensor], tuple[torch.Tensor,
     :func:`trace` (its input checks left to the caller). The weights are read
     now: call again after changing them.
     """
-    from revinfo.flows import fused  # fused builds on this module's layers()
-
     flow = as_flow(flow)
     plan = fused.plan(flow)
     if plan is not None:

@@ -3,10 +3,11 @@ arrays through torch flows in float64."""
 
 from __future__ import annotations
 
-import zlib
 from typing import Any
 
 import numpy as np
+
+from revinfo import seeds
 
 
 def fmt(x: float) -> str:
@@ -15,8 +16,8 @@ def fmt(x: float) -> str:
 
 
 def task_seed(name: str) -> int:
-    """A seed fixed by the task name (stable across runs and machines)."""
-    return zlib.crc32(name.encode()) & 0x7FFFFFFF
+    """A seed fixed by the task name (stable across runs and machines): :func:`revinfo.seeds.of_name`."""
+    return seeds.of_name(name)
 
 
 def _apply(fn: Any, a: np.ndarray) -> np.ndarray:

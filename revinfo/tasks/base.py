@@ -13,6 +13,7 @@ from revinfo.result import Estimate
 
 Sampler = Callable[[int, np.random.Generator], tuple[np.ndarray, ...]]
 LogRatio = Callable[[np.ndarray, np.ndarray], np.ndarray]
+Channel = Callable[[int, np.random.Generator], tuple[np.ndarray, float]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,6 +43,11 @@ class Task:
             pair of time series of length n whose truth is a process quantity (e.g. the
             transfer entropy). Calibration passes a task's sample to the estimators with the
             same ``inputs``.
+        channel: for a noisy channel Y = Z + sigma eps (Z = f(X), eps ~ N(0, I)),
+            ``channel(n, rng) -> (z, sigma)``: the noiseless Z of the same draw as ``sampler``
+            with the same generator state, and the noise scale. Calibration passes it to the
+            ``"z_sigma"`` estimators (``mi_noisy(z, sigma)``, ``mi_kde(z, sigma)``), whose
+            target is this task's I(X;Y). ``None`` for other tasks.
     """
 
     name: str
@@ -53,6 +59,7 @@ class Task:
     log_ratio: LogRatio | None = field(default=None, repr=False)
     cheap_truth: bool = False
     inputs: str = "xy"
+    channel: Channel | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         arity = {"xy": 2, "xyz": 3, "sequence": 2}
@@ -76,6 +83,15 @@ class Task:
                 f"task {self.name!r}: sampler returned {len(arrays)} arrays, expected {len(self.dims)}"
             )
         return tuple(np.asarray(a, dtype=np.float64) for a in arrays)
+
+    def sample_channel(self, n: int, seed: int | None = 0) -> tuple[np.ndarray, float]:
+        """The noiseless Z (float64, (n, dy)) of ``sample(n, seed)``'s draw and sigma, for a
+        noisy-channel task (see ``channel``); ValueError for any other task."""
+        if self.channel is None:
+            raise ValueError(f"task {self.name!r} is not a noisy channel (it has no channel)")
+        n = _validate.integer(n, "n", low=1)
+        z, sigma = self.channel(n, _validate.rng(seed))
+        return np.asarray(z, dtype=np.float64), float(sigma)
 
     @cached_property
     def truth(self) -> Estimate:

@@ -44,6 +44,9 @@ def noisy_task(kind: str, d: int, sigma: float, truth_n: int = TRUTH_N) -> Task:
         x = rng.standard_normal((n, d))
         return x, push(f, x) + sigma * rng.standard_normal((n, d))
 
+    def channel(n: int, rng: np.random.Generator):
+        return push(f, rng.standard_normal((n, d))), sigma  # the x of sampler's first draw
+
     def truth():
         from revinfo import dist, exact
 
@@ -58,6 +61,7 @@ def noisy_task(kind: str, d: int, sigma: float, truth_n: int = TRUTH_N) -> Task:
         truth_fn=truth,
         tags=_tags(kind),
         cheap_truth=kind in CLOSED_FORM,
+        channel=channel,
     )
 
 

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 from typing import Any
+
+from revinfo.cli.output import print_json, print_table
 
 # The demo: a small sweep on built-in defaults (under two minutes on 2 cores). One Gaussian
 # pair, the same pair through two invertible networks (same truth: MI is invariant), a
@@ -27,32 +28,30 @@ DEMO_ESTIMATORS: list[Any] = [
 ]
 DEMO_NS = [250, 1000, 4000]
 DEMO_SEEDS = 3
+SUMMARY_COLUMNS = ["task", "estimator", "n", "truth", "mean_estimate", "bias", "rmse",
+                   "mean_seconds"]  # fmt: skip
 
 
-def _summary_rows(df) -> list[dict[str, Any]]:
-    from revinfo import report
-
-    s = report.summarize(df)
-    largest = s[s["n"] == s["n"].max()]
-    cols = ["task", "estimator", "n", "truth", "mean_estimate", "bias", "rmse", "mean_seconds"]
-    cols = [c for c in cols if c in largest.columns]
+def summary_rows(summary) -> list[dict[str, Any]]:
+    """The rows of a report's summary at the largest n, as plain dicts."""
+    largest = summary[summary["n"] == summary["n"].max()]
+    cols = [c for c in SUMMARY_COLUMNS if c in largest.columns]
     return largest[cols].to_dict("records")
 
 
 def _finish(df, out: Path, as_json: bool, started: float) -> int:
     from revinfo import report
-    from revinfo.cli import _jsonable, _print_table
 
-    folder = report.write(df, out)
-    rows = _summary_rows(df)
-    pngs = sorted(str(p) for p in folder.glob("*.png"))
+    written = report.write(df, out)
+    rows = summary_rows(written.summary)
+    pngs = [str(written.folder / p) for p in sorted(written.plots)]
     if as_json:
-        print(json.dumps(_jsonable({"report": str(folder), "plots": pngs, "summary": rows,
-                                    "seconds": time.perf_counter() - started}), indent=2))
+        print_json({"report": str(written.folder), "plots": pngs, "summary": rows,
+                    "seconds": time.perf_counter() - started})  # fmt: skip
         return 0
     print("\nAt the largest n (nats; bias = mean(estimate - truth) over seeds):")
-    _print_table(rows, list(rows[0]))
-    print(f"\nReport written to {folder}/ (summary.md, results.csv, {len(pngs)} plots) "
+    print_table(rows, list(rows[0]))
+    print(f"\nReport written to {written.folder}/ (summary.md, results.csv, {len(pngs)} plots) "
           f"in {time.perf_counter() - started:.1f} s")
     return 0
 
@@ -66,7 +65,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
               f"({len(DEMO_TASKS)} tasks x {len(DEMO_ESTIMATORS)} estimators x n in {DEMO_NS} "
               f"x {DEMO_SEEDS} seeds)")
     df = calibrate.run(DEMO_ESTIMATORS, DEMO_TASKS, DEMO_NS, DEMO_SEEDS,
-                       workers=args.workers, progress=not args.json)
+                       workers=args.workers, progress=not args.json)  # fmt: skip
     return _finish(df, Path(args.out), args.json, started)
 
 
@@ -74,7 +73,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from revinfo.calibrate import config
 
     started = time.perf_counter()
-    sweep = config.load(args.config)  # validated in full before any work
+    sweep = config.load(args.config)  # validated in full, once, before any work
     overrides: dict[str, Any] = {"progress": not args.json}
     if args.store:
         overrides["store"] = args.store
@@ -94,6 +93,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Register ``demo``, ``calibrate`` and ``report``."""
     d = sub.add_parser("demo", help="a small calibration on built-in defaults, with a report")
     d.add_argument("--out", default="revinfo-report", help="report folder")
     d.add_argument("--workers", type=int, default=None, help="worker processes")

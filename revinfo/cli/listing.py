@@ -1,11 +1,12 @@
-"""Subcommands ``tasks`` and ``claims`` (``demo``, ``calibrate``, ``report`` live in
-:mod:`revinfo.cli_calibrate`; ``entropy`` in :mod:`revinfo.cli`)."""
+"""``revinfo tasks`` and ``revinfo claims``: listings of the registered tasks and claims."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import math
+
+from revinfo.cli.output import UsageError, jsonable, print_table
 
 
 def _truth_cell(task, compute: bool) -> dict:
@@ -28,7 +29,6 @@ def cmd_tasks(args: argparse.Namespace) -> int:
     from fnmatch import fnmatchcase
 
     from revinfo import tasks
-    from revinfo.cli import _jsonable
 
     names = tasks.names(args.tag)
     if args.patterns:
@@ -45,7 +45,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
     if args.json:
         for r in rows:
             r.pop("truth_text")
-        print(json.dumps(_jsonable(rows), indent=2))
+        print(json.dumps(jsonable(rows), indent=2))
         return 0
     table = [(r["name"], "x".join(map(str, r["dims"])), r["truth_text"], r["description"])
              for r in rows]
@@ -62,7 +62,6 @@ def cmd_tasks(args: argparse.Namespace) -> int:
 def cmd_claims(args: argparse.Namespace) -> int:
     """Run theory claims; exit 1 if one does not hold, 2 for an unknown name."""
     from revinfo import claims
-    from revinfo.cli import UsageError, _print_table
 
     unknown = [n for n in args.names if n not in claims.names()]
     if unknown:
@@ -74,7 +73,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
         rows = [{"claim": r.name, "kind": r.kind, "holds": "yes" if r.holds else "NO",
                  "seconds": r.seconds, "key numbers": _key_numbers(r.evidence)}
                 for r in results]
-        _print_table(rows, ["claim", "kind", "holds", "seconds", "key numbers"])
+        print_table(rows, ["claim", "kind", "holds", "seconds", "key numbers"])
     return 0 if all(r.holds for r in results) else 1
 
 
