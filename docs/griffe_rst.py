@@ -65,7 +65,8 @@ def rewrite(text: str) -> str:
     """The Markdown-friendly form of one docstring (see the module docstring)."""
     text = _EXAMPLE.sub(r"\1Examples:", text)
     text = _fence_directives(text)
-    return _ROLE.sub(r"`\1`", text)
+    # one line per span: a continuation line starting with "+" would read as a list item
+    return _ROLE.sub(lambda m: "`" + " ".join(m.group(1).split()) + "`", text)
 
 
 class NapoleonDocstrings(griffe.Extension):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import doctest
 import importlib
 import importlib.util
+import json
 import os
 import re
 import subprocess
@@ -103,6 +104,20 @@ def test_every_public_package_has_an_api_page():
         assert f"api/{page}.md" in config, f"docs/api/{page}.md is not in mkdocs.yml's nav"
 
 
+@needs_mkdocs
+def test_docstring_rewrite_for_markdown():
+    """docs/griffe_rst.py: what mkdocstrings is given in place of the reST constructs."""
+    spec = importlib.util.spec_from_file_location("griffe_rst", DOCS / "griffe_rst.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    text = ("Sum.\n\n.. math:: I = h(X)\n          - h(X|Y)\n\nSee :func:`~revinfo.exact.entropy`"
+            " and :math:`\\log m\n  + 1`.\n\nExample:\n    >>> 1 + 1\n    2\n")
+    assert mod.rewrite(text) == (
+        "Sum.\n\n```text\nI = h(X)\n- h(X|Y)\n```\n\nSee `revinfo.exact.entropy` and"
+        " `\\log m + 1`.\n\nExamples:\n    >>> 1 + 1\n    2"
+    )
+
+
 def test_notebook_gallery_lists_every_notebook():
     gallery = (DOCS / "notebooks.md").read_text(encoding="utf-8")
     notebooks = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
@@ -117,46 +132,69 @@ _PENDING = re.compile(r'^!!! warning "Pending: (.*)"\n(?:    .*\n|\n)*\Z', re.MU
 
 
 def _snippets() -> list[tuple[str, str, str | None]]:
-    """(id, code to run, pending reason) per ```python block of docs/extending.md; the code is
-    the section's earlier non-pending blocks followed by the block itself."""
+    """(section slug, code, pending reason or None) per ```python block of docs/extending.md,
+    in page order."""
     text = (DOCS / "extending.md").read_text(encoding="utf-8")
-    out, section, before, last = [], "top", [], 0
+    out, section, last = [], "top", 0
     for m in _FENCE.finditer(text):
         gap = text[last:m.start()]
         headings = re.findall(r"^## (.+)$", gap, re.MULTILINE)
         if headings:
-            section, before = headings[-1], []
+            section = re.sub(r"[^a-z0-9]+", "-", headings[-1].lower()).strip("-")
         pending = _PENDING.search(gap)
-        slug = re.sub(r"[^a-z0-9]+", "-", section.lower()).strip("-")
-        index = sum(1 for s in out if s[0].startswith(slug + "-"))
-        out.append((f"{slug}-{index}", "\n\n".join([*before, m.group(1)]),
-                    pending.group(1) if pending else None))
-        if not pending:
-            before.append(m.group(1))
+        out.append((section, m.group(1), pending.group(1) if pending else None))
         last = m.end()
     return out
 
 
 SNIPPETS = _snippets()
+SECTIONS = sorted({s for s, _, _ in SNIPPETS})
+
+# Runs the blocks in one fresh interpreter: each section in its own namespace, in order; a
+# pending block on a copy of it, so that what it defines or breaks does not reach later blocks.
+_DRIVER = """
+import json, sys, traceback
+blocks = json.loads(sys.stdin.read())
+spaces, results = {}, []
+for section, code, pending in blocks:
+    ns = spaces.setdefault(section, {"__name__": "__main__"})
+    try:
+        exec(compile(code, "docs/extending.md: " + section, "exec"), dict(ns) if pending else ns)
+        results.append(None)
+    except BaseException:
+        results.append(traceback.format_exc())
+print("\\n@@results@@" + json.dumps(results))
+"""
+
+
+@pytest.fixture(scope="module")
+def snippet_results(tmp_path_factory) -> list[str | None]:
+    """The traceback of each block of SNIPPETS, None where it ran."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _DRIVER], input=json.dumps(SNIPPETS),
+        cwd=tmp_path_factory.mktemp("extending"), env=_env(), capture_output=True, text=True, timeout=600, check=False,
+    )
+    _, sep, tail = proc.stdout.rpartition("@@results@@")
+    assert sep, f"the snippets did not run to the end:\n{proc.stdout}\n{proc.stderr}"
+    return json.loads(tail)
 
 
 def test_extending_has_one_example_per_extension_point():
-    sections = {s[0].rsplit("-", 1)[0] for s in SNIPPETS}
-    assert {"an-estimator", "a-task", "a-claim", "a-flow-layer"} <= sections
+    assert {"an-estimator", "a-task", "a-claim", "a-flow-layer"} <= set(SECTIONS)
 
 
-@pytest.mark.parametrize("code, pending", [(c, p) for _, c, p in SNIPPETS],
-                         ids=[i for i, _, _ in SNIPPETS])
-def test_extending_snippet_runs(code, pending, tmp_path):
-    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=_env(), check=False,
-                          capture_output=True, text=True, timeout=300)
-    if pending is None:
-        assert proc.returncode == 0, f"snippet failed:\n{proc.stdout}\n{proc.stderr}"
-    elif proc.returncode != 0:
-        pytest.xfail(f"pending: {pending}\n{proc.stderr.strip().splitlines()[-1]}")
-    else:
-        pytest.fail(f"the snippet marked pending ({pending}) now runs: remove the note in "
-                    "docs/extending.md")
+@pytest.mark.parametrize("section", SECTIONS)
+def test_extending_snippets_run(section, snippet_results):
+    failed = [(code, err) for (sec, code, pending), err in zip(SNIPPETS, snippet_results)
+              if sec == section and pending is None and err is not None]
+    assert not failed, "\n\n".join(f"{code}\n{err}" for code, err in failed)
+    pending = [(why, err) for (sec, _, why), err in zip(SNIPPETS, snippet_results)
+               if sec == section and why is not None]
+    now_run = [why for why, err in pending if err is None]
+    assert not now_run, f"blocks marked pending now run ({now_run}): remove their notes"
+    if pending:
+        pytest.xfail("pending: " + "; ".join(f"{why} ({err.strip().splitlines()[-1]})"
+                                             for why, err in pending))
 
 
 # ----------------------------------------------------------------------------- doctests
