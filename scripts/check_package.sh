@@ -7,6 +7,8 @@
 # Needs the network for PyPI (the build backend and revinfo's dependencies) and `build`
 # (pip install build) in $PYTHON's environment. Takes a few minutes, mostly installing.
 set -euo pipefail
+# a clean environment: nothing on the import path but what the venvs install
+unset PYTHONPATH PYTHONHOME PYTHONSTARTUP PYTHONUSERBASE
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 PY="${PYTHON:-python3}"
