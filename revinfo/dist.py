@@ -3,7 +3,7 @@ r"""Base distributions with closed-form differential entropy (nats).
 Each constructor returns a ``torch.distributions.Distribution`` with ``event_shape == (d,)``
 in float64. ``dist.entropy()`` is exact; :func:`revinfo.exact.entropy` uses it.
 
-Entropies (Cover & Thomas, ch. 8; REFERENCES.md):
+Entropies (Cover & Thomas, ch. 8; docs/references.md):
 
 * Gaussian N(mu, S): :math:`\tfrac12 \log((2\pi e)^d \det S)`
 * Uniform box: :math:`\sum_i \log(b_i - a_i)`

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv and install revinfo into it (editable), with optional extras.
 #   bash scripts/install.sh              # the library and the `revinfo` command
-#   bash scripts/install.sh test         # + what the test suite needs (also notebooks, dask)
+#   bash scripts/install.sh test         # + what the test suite needs (notebooks, dask, docs)
 # PyTorch is pinned to torch==2.13.0, a CPU wheel on this project's machines (on plain PyPI
 # it is the CUDA build); set TORCH_SPEC, and pip's index options, for another build
 # (pyproject.toml accepts torch>=2.1).
@@ -12,7 +12,7 @@ TORCH_SPEC="${TORCH_SPEC:-torch==2.13.0}"
 EXTRAS=""
 case "${1:-}" in
   "") ;;
-  test) EXTRAS="[test,dask,notebooks]" ;;
+  test) EXTRAS="[test,dask,notebooks,docs]" ;;
   all) EXTRAS="[all]" ;;
   *) echo "usage: $0 [test|all]" >&2; exit 2 ;;
 esac

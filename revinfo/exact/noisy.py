@@ -11,7 +11,7 @@ is Goldfeld et al., "Estimating Information Flow in Deep Neural Networks", ICML 
 
 * A linear flow (constant log-det and affine, checked numerically) on a Gaussian base is
   closed form: :math:`\tfrac12 \log\det(I + A S A^T / \sigma^2)`.
-* Otherwise a nested Monte Carlo (this construction is ours; REFERENCES.md, "Exact-density
+* Otherwise a nested Monte Carlo (this construction is ours; docs/references.md, "Exact-density
   truth", records what it was measured against). Per outer draw (x, eps), y = f(x) + sigma eps,
   the summand is :math:`\log N(y; f(x), \sigma^2 I) - \log p_Y(y)`, with
 

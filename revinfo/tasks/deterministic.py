@@ -1,7 +1,7 @@
 r"""Deterministic layers and discrete inputs: the degenerate cases that motivate revinfo.
 
 * ``deterministic-*``: X ~ N(0, I_d) continuous, Y = f(X). The conditional law of Y given
-  X is a point mass, so I(X;Y) = +inf for any such f (REFERENCES.md; Goldfeld et al. 2019,
+  X is a point mass, so I(X;Y) = +inf for any such f (docs/references.md; Goldfeld et al. 2019,
   Saxe et al. 2018, Amjad & Geiger 2019). Truth ``Estimate(inf, None, "deterministic: +inf")``.
 * ``discrete-*``: X uniform on m fixed points of R^d (drawn once from N(0, I_d), fixed by
   the name without the depth, so a depth sweep shares its points), Y = f(X) for an injective

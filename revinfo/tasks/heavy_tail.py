@@ -11,7 +11,7 @@ corresponding block of S, so
 with the multivariate-t entropy
 :math:`c_k = -\log\Gamma(\tfrac{\nu+k}2) + \log\Gamma(\tfrac\nu2) + \tfrac k2\log(\nu\pi)
 + \tfrac{\nu+k}2[\psi(\tfrac{\nu+k}2) - \psi(\tfrac\nu2)] + \tfrac12\log\det S`
-(REFERENCES.md). I > 0 even at rho = 0: X and Y share the chi-square W.
+(docs/references.md). I > 0 even at rho = 0: X and Y share the chi-square W.
 """
 
 from __future__ import annotations
