@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 import numpy as np
+
 from revinfo import _validate as v
 from revinfo.estimate.conditional import cmi_binned, cmi_gaussian, cmi_ksg
 from revinfo.registry import estimator

@@ -232,17 +232,19 @@ def past_future_mi_var(
 
 
 def sample_var(
-    A: Any, Q: Any, n: int, *, seed: int | None = 0, batch: int | None = None
+    A: Any, Q: Any, n: int, *, seed: int | np.random.Generator | None = 0,
+    batch: int | None = None,
 ) -> np.ndarray:
     """n consecutive states of the stationary VAR, shape (n, D) (or (batch, n, D)).
 
     The first p states are drawn from the exact stationary law N(0, Sigma_S) (no burn-in is
-    needed), the rest by the recursion with N(0, Q) innovations; same seed, same array.
+    needed), the rest by the recursion with N(0, Q) innovations; same seed, same array
+    (``seed`` may also be a NumPy Generator, which is advanced).
     """
     a, q = var_coefficients(A, Q)
     n = _validate.integer(n, "n", low=1)
     b = 1 if batch is None else _validate.integer(batch, "batch", low=1)
-    gen = _validate.rng(seed)
+    gen = seed if isinstance(seed, np.random.Generator) else _validate.rng(seed)
     p, d, _ = a.shape
     s0 = np.linalg.cholesky(state_cov(a, q))
     lq = np.linalg.cholesky(q)
