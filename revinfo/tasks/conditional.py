@@ -26,9 +26,9 @@ import numpy as np
 from revinfo.result import Estimate
 from revinfo.tasks import gaussian
 from revinfo.tasks._common import fmt, push, task_seed
+from revinfo.tasks._flow_kinds import DEPTH, FLOW_KINDS
 from revinfo.tasks.base import Task
 from revinfo.tasks.registry import register
-from revinfo.tasks.transformed import DEPTH, FLOW_KINDS
 
 RHO = 0.8
 TRIPLES = ((1, 1), (2, 2), (5, 5), (10, 10), (2, 10))  # (d = dx = dy, dz)

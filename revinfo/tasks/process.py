@@ -20,8 +20,8 @@ lag 1 (the defaults of :func:`revinfo.estimate.transfer_entropy`), in nats.
   entropy is exact. ``-tanh`` observes the activations :math:`a_t = \tanh(h_t)` instead: a
   fixed per-unit injective nonlinearity applied to the outputs only (it does not feed back
   into the recursion), hence a bijection of each block onto its image, and the same
-  argument leaves the transfer entropy unchanged. (In float64, tanh rounds to +-1 only for
-  |h| > 19, about 10 standard deviations of these units: no ties in practice.)
+  argument leaves the transfer entropy unchanged. (The units have standard deviations about
+  1; in float64 tanh rounds to +-1 only for |h| > 19: no ties in practice.)
 
 Sampling starts from the exact stationary law (:func:`revinfo.exact.sample_var`), so the
 series are stationary from the first step. Truths: :func:`revinfo.exact.transfer_entropy_var`.
@@ -36,9 +36,9 @@ import numpy as np
 
 from revinfo.result import Estimate
 from revinfo.tasks._common import fmt, push, task_seed
+from revinfo.tasks._flow_kinds import DEPTH, FLOW_KINDS
 from revinfo.tasks.base import Task
 from revinfo.tasks.registry import register
-from revinfo.tasks.transformed import DEPTH, FLOW_KINDS
 
 SOURCE, TARGET = [0, 1], [2, 3]
 COUPLINGS = (0.0, 0.1, 0.3, 0.6, 1.0)
@@ -132,7 +132,7 @@ def network() -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(task_seed("ar-activations"))
     w = rng.standard_normal((4, 4))
     w *= 0.9 / np.max(np.abs(np.linalg.eigvals(w)))
-    u = rng.standard_normal((4, 4)) / 2.0
+    u = rng.standard_normal((4, 4)) / 4.0  # unit standard deviations about 1
     return w, u @ u.T
 
 

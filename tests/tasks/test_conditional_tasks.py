@@ -95,3 +95,22 @@ def test_calibration_loop(name, n):
     for entry in chosen:
         est = entry.obj(*sample)
         assert isinstance(est, Estimate) and math.isfinite(est.value), entry.name
+
+
+def test_pushed_tasks_use_every_flow_kind():
+    from revinfo import flows
+    from revinfo.tasks import _flow_kinds, transformed
+
+    assert _flow_kinds.FLOW_KINDS == transformed.FLOW_KINDS
+    assert set(_flow_kinds.FLOW_KINDS) == set(flows.kinds())
+    assert _flow_kinds.DEPTH == transformed.DEPTH
+
+
+@pytest.mark.parametrize("module", ["revinfo.tasks.process", "revinfo.tasks.conditional"])
+def test_a_family_module_imports_first(module):
+    import subprocess
+    import sys
+
+    code = f"import {module}; import revinfo.tasks as t; print(len(t.names()))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
