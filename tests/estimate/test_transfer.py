@@ -1,5 +1,5 @@
 """estimate.transfer_entropy: the embedding by hand, batches, the KSG and Gaussian methods
-within 5 sd (sd measured over 8 seeds, see test_conditional) of the exact VAR transfer
+within 5 sd (sd measured over 8 seeds, see test_cmi_estimators) of the exact VAR transfer
 entropy at n = 5000 steps, with and without a per-time-step bijection of each series."""
 
 import numpy as np
