@@ -52,3 +52,29 @@ def linear_gaussian_chains(draw, max_dim: int = 4):
     m = draw(matrices(dx, dx))
     cov = m @ m.T + 0.1 * np.eye(dx)
     return cov, draw(matrices(d1, dx)), draw(sigmas), draw(matrices(d2, d1)), draw(sigmas)
+
+
+# --- conditional MI and processes (tests/exact/test_conditional.py, test_var.py) ---------
+
+@st.composite
+def gaussian_triples(draw, max_dim: int = 3, min_dz: int = 0):
+    """(cov, x, y, z): an SPD covariance of (X, Y, Z) and the three index lists."""
+    import numpy as np
+
+    dx, dy = draw(st.integers(1, max_dim)), draw(st.integers(1, max_dim))
+    dz = draw(st.integers(min_dz, max_dim))
+    d = dx + dy + dz
+    m = draw(matrices(d, d))
+    cov = m @ m.T + 0.1 * np.eye(d)
+    idx = list(range(d))
+    return cov, idx[:dx], idx[dx:dx + dy], idx[dx + dy:]
+
+
+@st.composite
+def invertible_matrices(draw, d: int):
+    """A well-conditioned invertible d x d matrix: diag(+-1) + M with ||M||_2 <= 0.7."""
+    import numpy as np
+
+    m = draw(matrices(d, d, scale=0.4))
+    signs = np.diag(draw(st.lists(st.sampled_from([-1.0, 1.0]), min_size=d, max_size=d)))
+    return signs + m / max(1.0, np.linalg.norm(m, 2) / 0.7)

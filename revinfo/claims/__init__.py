@@ -18,6 +18,7 @@ from revinfo.claims import bounds  # noqa: F401
 from revinfo.claims import gaussian_channel  # noqa: F401
 from revinfo.claims import volume  # noqa: F401
 from revinfo.claims import weights  # noqa: F401
+from revinfo.claims import conditional  # noqa: F401
 from revinfo.claims.registry import KINDS, Claim, ClaimResult, claim, get, names, run, unregister
 
 __all__ = ["KINDS", "Claim", "ClaimResult", "claim", "get", "names", "run", "unregister"]

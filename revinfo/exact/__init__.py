@@ -1,12 +1,15 @@
 """Ground truth: closed forms, the change of variables, exact-density Monte Carlo.
 Never imports revinfo.estimate."""
 
+from revinfo.exact.conditional import cmi_discrete, cmi_gaussian
 from revinfo.exact.entropy import base_entropy, entropy, entropy_profile
 from revinfo.exact.gaussian import mi_gaussian, mi_gaussian_channel
 from revinfo.exact.noisy import mi_noisy
+from revinfo.exact.var import past_future_mi_var, sample_var, transfer_entropy_var, var_autocov
 from revinfo.exact.weight_noise import mi_weight_noise
 
 __all__ = [
-    "base_entropy", "entropy", "entropy_profile", "mi_gaussian", "mi_gaussian_channel",
-    "mi_noisy", "mi_weight_noise",
+    "base_entropy", "cmi_discrete", "cmi_gaussian", "entropy", "entropy_profile", "mi_gaussian",
+    "mi_gaussian_channel", "mi_noisy", "mi_weight_noise", "past_future_mi_var", "sample_var",
+    "transfer_entropy_var", "var_autocov",
 ]

@@ -70,16 +70,14 @@ def test_unknown_names_are_rejected():
 def test_sampler_shape_dtype_and_seed(name):
     task = tasks.get(name)
     assert task.name == name and task.description
-    dx, dy = task.dims
-    x, y = task.sample(16, seed=3)
-    assert x.shape == (16, dx) and y.shape == (16, dy)
-    assert x.dtype == np.float64 and y.dtype == np.float64
-    assert np.isfinite(x).all() and np.isfinite(y).all()
-    x2, y2 = task.sample(16, seed=3)
-    np.testing.assert_array_equal(x, x2)
-    np.testing.assert_array_equal(y, y2)
-    x3, _ = task.sample(16, seed=4)
-    assert not np.array_equal(x, x3) or name.startswith("discrete-m16")
+    arrays = task.sample(16, seed=3)  # (x, y), (x, y, z) or (source, target)
+    assert [a.shape for a in arrays] == [(16, d) for d in task.dims]
+    for a in arrays:
+        assert a.dtype == np.float64 and np.isfinite(a).all()
+    for a, b in zip(arrays, task.sample(16, seed=3)):
+        np.testing.assert_array_equal(a, b)
+    x3 = task.sample(16, seed=4)[0]
+    assert not np.array_equal(arrays[0], x3) or name.startswith("discrete-m16")
 
 
 def test_an_unknown_tag_is_an_error_listing_the_known_tags():
