@@ -89,6 +89,29 @@ def _key_numbers(evidence: dict, most: int = 4) -> str:
     return ", ".join(parts)
 
 
+def cmd_pmi(args: argparse.Namespace) -> int:
+    """``revinfo pmi TASK``: the exact pointwise-MI profile (logic in revinfo.tasks.pmi)."""
+    from revinfo.cli import _jsonable
+    from revinfo.tasks.pmi import pmi_command
+
+    out = pmi_command(args.task, n=args.n, seed=args.seed, png=args.png)
+    if args.json:
+        print(json.dumps(_jsonable(out), indent=2))
+        return 0
+    m = out["mean"]
+    print(f"{out['task']}: n = {out['n']}, seed {out['seed']}")
+    print(f"  truth I           {out['truth']:.6g} nats")
+    print(f"  mean pmi          {m['value']:.6g} ± {m['stderr']:.2g} nats")
+    print(f"  var(pmi)          {out['variance']:.6g} nats^2 (sd {out['sd']:.4g})")
+    print("  quantiles         " + ", ".join(f"{q}: {v:.4g}" for q, v in out["quantiles"].items()))
+    print(f"  e^I               {out['e_to_truth']:.4g} samples to certify I "
+          "(McAllester & Stratos 2020)")
+    print(f"  var / 0.01^2      {out['samples_for_0_01']:.4g} samples for a 0.01-nat stderr")
+    if out["png"]:
+        print(f"  histogram         {out['png']}")
+    return 0
+
+
 def add_commands(sub: argparse._SubParsersAction) -> None:
     """Register this module's subcommands."""
     t = sub.add_parser("tasks", help="list the ground-truth tasks with their true I(X;Y)")
@@ -98,6 +121,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                    help="also compute Monte Carlo truths (slow; otherwise shown as 'lazy')")
     t.add_argument("--json", action="store_true", help="machine-readable output")
     t.set_defaults(func=cmd_tasks)
+
+    m = sub.add_parser("pmi", help="exact pointwise-MI profile of a task (mean, variance, e^I)")
+    m.add_argument("task", help="task name with an exact log density ratio")
+    m.add_argument("--n", type=int, default=100_000, help="joint samples")
+    m.add_argument("--seed", type=int, default=0)
+    m.add_argument("--png", help="write the histogram to this PNG")
+    m.add_argument("--json", action="store_true", help="machine-readable output")
+    m.set_defaults(func=cmd_pmi)
 
     c = sub.add_parser("claims", help="run theory claims as executable checks")
     c.add_argument("names", nargs="*", metavar="NAME", help="claims to run (default: all)")
