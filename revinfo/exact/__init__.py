@@ -3,10 +3,12 @@ Never imports revinfo.estimate."""
 
 from revinfo.exact.entropy import base_entropy, entropy, entropy_profile
 from revinfo.exact.gaussian import mi_gaussian, mi_gaussian_channel
+from revinfo.exact.mixture import GaussianMixture, mi_gaussian_mixture, pmi_mixture
 from revinfo.exact.noisy import mi_noisy
 from revinfo.exact.weight_noise import mi_weight_noise
 
 __all__ = [
     "base_entropy", "entropy", "entropy_profile", "mi_gaussian", "mi_gaussian_channel",
     "mi_noisy", "mi_weight_noise",
+    "GaussianMixture", "mi_gaussian_mixture", "pmi_mixture",
 ]
