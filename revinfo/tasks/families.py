@@ -7,4 +7,4 @@ from revinfo.tasks import heavy_tail  # noqa: F401
 from revinfo.tasks import noisy_channel  # noqa: F401
 from revinfo.tasks import deterministic  # noqa: F401
 from revinfo.tasks import weight_noise  # noqa: F401
-from revinfo.tasks import highdim, images, mixed, mixtures  # noqa: F401
+from revinfo.tasks import highdim, images, mixed, mixtures, pushed  # noqa: F401

@@ -28,7 +28,6 @@ import numpy as np
 
 from revinfo.result import Estimate
 from revinfo.tasks import gaussian
-from revinfo.tasks._common import pull, push, task_seed
 from revinfo.tasks.base import Task
 from revinfo.tasks.registry import register
 
@@ -70,31 +69,17 @@ def highdim_task(d: int, rho: float, structure: str) -> Task:
 
 def highdim_flow_task(kind: str) -> Task:
     """The 128-D dense pair with X -> f(X), Y -> g(Y), f, g depth-4 ``kind`` networks."""
-    from revinfo import flows
+    from revinfo.tasks.pushed import maps, push_task
 
     d, rho, structure = FLOW_BASE
-    base_name = gaussian.name(d, rho, structure)
-    name = f"{base_name}+{kind}"
-    p = _lazy_pair(d, rho, structure)
-    seed = task_seed(name)
-    f, g = flows.build(kind, d, DEPTH, seed=seed), flows.build(kind, d, DEPTH, seed=seed + 1)
-
-    def sampler(n: int, rng: np.random.Generator):
-        x0, y0 = p().sample(n, rng)
-        return push(f, x0), push(g, y0)
-
-    def log_ratio(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return p().log_ratio(pull(f, x), pull(g, y))
-
-    return Task(
-        name=name,
-        description=f"{gaussian.describe(d, rho, structure)}; separately seeded depth-{DEPTH} "
-                    f"{kind} networks f(X), g(Y) (MI unchanged)",
-        dims=(d, d), sampler=sampler,
-        truth_fn=lambda: truth_by_construction(d, rho, structure),
-        tags=_tags(structure, PUSHED + (kind,)), log_ratio=log_ratio,
-        cheap_truth=True,
-    )
+    base = highdim_task(d, rho, structure)
+    name = f"{base.name}+{kind}"
+    f, g = maps(kind, d, name)
+    return push_task(base, f, g, name,
+                     f"{base.description}; separately seeded depth-{DEPTH} {kind} networks "
+                     "f(X), g(Y) (MI unchanged)",
+                     _tags(structure, (*PUSHED, kind)),
+                     truth_fn=lambda: truth_by_construction(d, rho, structure))
 
 
 for _d, _r, _s in PAIRS:

@@ -24,13 +24,11 @@ from typing import Any
 
 import numpy as np
 
-from revinfo.result import Estimate
-from revinfo.tasks._common import pull, push, task_seed
+from revinfo.tasks._common import task_seed
 from revinfo.tasks.base import Task
 from revinfo.tasks.registry import register
 
 TRUTH_N = 200_000
-DEPTH = 4
 TAGS = ("mixture", "monte-carlo", "log-ratio")
 BENDS = (("mixture-x-d1-rho0.9", "asinh"), ("mixture-x-d1-rho0.9", "half-cube"),
          ("mixture-d2-k3", "spiral"), ("mixture-d5-k4", "affine"))
@@ -102,40 +100,22 @@ def mixture_task(name: str) -> Task:
 
 
 def _maps(which: str, d: int, name: str) -> tuple[Any, Any]:
-    from revinfo import flows
+    from revinfo.tasks.pushed import maps
     from revinfo.tasks.spiral import Spiral
 
-    if which == "spiral":
-        return Spiral(), Spiral()
-    if which in ("asinh", "half-cube"):
-        return flows.Elementwise(which), flows.Elementwise(which)
-    seed = task_seed(name)
-    return flows.build(which, d, DEPTH, seed=seed), flows.build(which, d, DEPTH, seed=seed + 1)
+    return (Spiral(), Spiral()) if which == "spiral" else maps(which, d, name)
 
 
 def bent_task(base_name: str, which: str) -> Task:
     """``base_name`` with the bijection ``which`` on X and on Y (module docstring)."""
+    from revinfo.tasks.pushed import push_task
+
     base = mixture_task(base_name)
     name = f"{base_name}+{which}"
     f, g = _maps(which, base.dims[0], name)
-
-    def sampler(n: int, rng: np.random.Generator):
-        x0, y0 = base.sampler(n, rng)
-        return push(f, x0), push(g, y0)
-
-    def log_ratio(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return base.log_ratio(pull(f, x), pull(g, y))
-
-    def truth() -> Estimate:
-        t = base.truth
-        return Estimate(t.value, t.stderr, t.method + "; invariant under bijections", n=t.n,
-                        extra=t.extra)
-
-    return Task(
-        name=name, description=f"{base.description}; {which} on X and on Y (MI unchanged)",
-        dims=base.dims, sampler=sampler, truth_fn=truth, tags=(*TAGS, "bent", which),
-        log_ratio=log_ratio,
-    )
+    return push_task(base, f, g, name,
+                     f"{base.description}; {which} on X and on Y (MI unchanged)",
+                     (*TAGS, "bent", which))
 
 
 for _name in SHAPES:
