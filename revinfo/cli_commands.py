@@ -36,10 +36,13 @@ def cmd_tasks(args: argparse.Namespace) -> int:
     if not names:
         what = f"tag {args.tag!r}" if args.tag else "the given names"
         raise ValueError(f"no task matches {what}; see `revinfo tasks` for the list")
+    from revinfo.tasks.pmi import pmi_variance_closed_form
+
     rows = []
     for name in names:
         task = tasks.get(name)
         rows.append({"name": name, "dims": list(task.dims), **_truth_cell(task, args.truths),
+                     "pmi_variance": pmi_variance_closed_form(name),
                      "cheap_truth": task.cheap_truth, "tags": list(task.tags),
                      "description": task.description})
     if args.json:
@@ -47,13 +50,16 @@ def cmd_tasks(args: argparse.Namespace) -> int:
             r.pop("truth_text")
         print(json.dumps(_jsonable(rows), indent=2))
         return 0
-    table = [(r["name"], "x".join(map(str, r["dims"])), r["truth_text"], r["description"])
-             for r in rows]
-    header = ("name", "dims", "truth (nats)", "description")
-    widths = [max(len(h), *(len(t[i]) for t in table)) for i, h in enumerate(header[:3])]
+    var = [("-" if r["pmi_variance"] is None else f"{r['pmi_variance']:.4g}") for r in rows]
+    table = [(r["name"], "x".join(map(str, r["dims"])), r["truth_text"], v, r["description"])
+             for r, v in zip(rows, var)]
+    header = ("name", "dims", "truth (nats)", "var(pmi)", "description")
+    widths = [max(len(h), *(len(t[i]) for t in table)) for i, h in enumerate(header[:4])]
     for line in [header, *table]:
-        print("  ".join([line[0].ljust(widths[0]), line[1].rjust(widths[1]),
-                         line[2].rjust(widths[2]), line[3]]))
+        print("  ".join([line[0].ljust(widths[0]), *(line[i].rjust(widths[i]) for i in (1, 2, 3)),
+                         line[4]]))
+    print("var(pmi): closed form where known (Gaussian pairs, their pushes, images), else -; "
+          "`revinfo pmi TASK` estimates it for any task with an exact PMI")
     if not args.truths and any(r["truth_text"] == "lazy" for r in rows):
         print("lazy: a Monte Carlo truth, not computed here; pass --truths to compute it")
     return 0

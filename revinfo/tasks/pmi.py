@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,30 @@ class PMIProfile:
         out["quantiles"] = {f"{q:g}": v for q, v in self.quantiles.items()}
         out["sd"] = self.sd
         return out
+
+
+_GAUSSIAN_NAME = re.compile(r"^gaussian-d(\d+)-rho([0-9.]+)(?:-(sparse|dense))?(?:\+[\w-]+)?$")
+_IMAGE_NAME = re.compile(r"^image-blob\d+-k(\d+)-rho([0-9.]+)$")
+
+
+def pmi_variance_closed_form(name: str) -> float | None:
+    r"""Var[pmi] in nats^2 where it is known in closed form, else None: the Gaussian pairs
+    (:mod:`revinfo.tasks.gaussian`, :mod:`revinfo.tasks.highdim`), their pushes through
+    bijections (PMI unchanged point by point, so its law too) and the image tasks (a
+    Gaussian latent pair rendered injectively): :math:`\sum_i \rho_i^2` over the canonical
+    correlations the task is built with (read from its registry name)."""
+    from revinfo.tasks import gaussian
+
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a task name (str), got {type(name).__name__}")
+    m = _GAUSSIAN_NAME.match(name)
+    if m:
+        d, rho, structure = int(m[1]), float(m[2]), m[3] or "sparse"
+        return float((gaussian.canonical_correlations(d, rho, structure) ** 2).sum())
+    m = _IMAGE_NAME.match(name)
+    if m:
+        return int(m[1]) * float(m[2]) ** 2
+    return None
 
 
 def pmi_tasks() -> list[str]:

@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 from revinfo import tasks
-from revinfo.tasks import gaussian, transformed
+from revinfo.tasks import transformed
 from revinfo.tasks._common import push
-from revinfo.tasks.pmi import pmi_command, pmi_profile, pmi_tasks
+from revinfo.tasks.pmi import pmi_command, pmi_profile, pmi_tasks, pmi_variance_closed_form
 
 Z = 5.0
 N_CHEAP = 20_000
@@ -73,13 +73,26 @@ def test_pushed_pmi_is_the_base_pmi_at_the_pulled_back_points(name):
                                rtol=0, atol=1e-10)
 
 
-@pytest.mark.parametrize("name", ["gaussian-d1-rho0.8", "gaussian-d5-rho0.5-dense",
-                                  "gaussian-d10-rho0.8-sparse"])
-def test_gaussian_pmi_variance_is_the_sum_of_squared_canonical_correlations(name):
-    d, rho = tasks.get(name).dims[0], float(name.split("rho")[1].split("-")[0])
-    structure = "dense" if name.endswith("dense") else "sparse"
-    want = float((gaussian.canonical_correlations(d, rho, structure) ** 2).sum())
-    prof = pmi_profile(name, n=100_000, seed=1)
+CLOSED_VAR = [p for p in _params()
+              if pmi_variance_closed_form(p if isinstance(p, str) else p.values[0]) is not None]
+
+
+def test_closed_form_variance_names():
+    names = [p if isinstance(p, str) else p.values[0] for p in CLOSED_VAR]
+    assert {"gaussian-d1-rho0.8", "gaussian-d5-rho0.8-dense+spline", "image-blob32-k3-rho0.8",
+            "gaussian-d512-rho0.1-dense"} <= set(names)
+    assert pmi_variance_closed_form("student-t-d1-df1") is None
+    assert pmi_variance_closed_form("gaussian-d5-rho0.5-dense") == pytest.approx(5 * 0.25)
+    with pytest.raises(TypeError, match="task name"):
+        pmi_variance_closed_form(3)
+
+
+@pytest.mark.parametrize("name", CLOSED_VAR)
+def test_pmi_variance_closed_form_against_the_sample(name):
+    """Var[pmi] = sum rho_i^2 (Gaussian pairs, pushes, images) vs the sample variance, with
+    the stderr of a sample variance sqrt((m4 - var^2) / n)."""
+    want = pmi_variance_closed_form(name)
+    prof = pmi_profile(name, n=_n(name) * 2, seed=1)
     v = prof.values - prof.values.mean()
     se_var = math.sqrt((np.mean(v**4) - prof.variance**2) / prof.n)
     assert abs(prof.variance - want) < Z * se_var, (prof.variance, want, se_var)
