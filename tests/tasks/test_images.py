@@ -76,3 +76,15 @@ def test_inverse_rejects_what_is_not_a_blob():
         images.latent_from_image(img, 16, 2)
     with pytest.raises(ValueError, match="latent must have shape"):
         images.render(np.zeros((3, 4)), 16)
+
+
+@pytest.mark.slow
+def test_a_neural_bound_runs_on_images():
+    """InfoNCE on 256-D images: a lower bound in expectation, so at most the truth plus
+    its noise (measured 0.88 ± 0.036 against 1.02 at n = 4000, 600 steps)."""
+    from revinfo.estimate import mi_neural
+
+    task = tasks.get("image-blob16-k2-rho0.8")
+    x, y = task.sample(4000, seed=0)
+    est = mi_neural(x, y, bound="infonce", steps=600, seed=0, device="cpu")
+    assert 5 * est.stderr < est.value < task.truth.value + 5 * est.stderr  # > 0: it found dependence
