@@ -8,6 +8,9 @@
 - :func:`read` — rows back from ``results.csv`` or a sweep's JSON-lines store, each checked
   against the row schema of :mod:`revinfo.calibrate.schema`: a damaged row is skipped with a
   warning naming the file and its line.
+- :func:`coverage_table`, :func:`pmi_spread_table` — interval coverage (Wilson interval),
+  negative and above-log-n counts per estimator; the exact PMI spread per task (both in
+  ``summary.md`` through :func:`coverage_markdown`).
 
 All quantities are in nats; error = estimate - truth. Tasks whose truth is infinite
 (deterministic layers) have an infinite error for any finite estimate: they are kept in
@@ -175,6 +178,7 @@ def markdown(df: pd.DataFrame, summary: pd.DataFrame | None = None,
     ]
     for title, value in sections:
         out += [f"## {title}", "", _pivot(s, value), ""]
+    out += coverage_markdown(df)
     notes = s[s["note"] != ""]
     if len(notes):
         out += ["## Notes", ""]
@@ -184,6 +188,114 @@ def markdown(df: pd.DataFrame, summary: pd.DataFrame | None = None,
     if plots:
         out += ["## Plots", ""] + [f"![{p}]({p})" for p in plots] + [""]
     return "\n".join(out)
+
+
+# ------------------------------------------------------------------ coverage and PMI spread
+
+Z95 = 1.959963984540054  # two-sided 95% normal quantile
+
+
+def wilson_interval(k: int, m: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion k / m (Wilson 1927); (nan, nan) if
+    m = 0."""
+    if m == 0:
+        return (math.nan, math.nan)
+    p = k / m
+    centre = (p + z * z / (2 * m)) / (1 + z * z / m)
+    half = z / (1 + z * z / m) * math.sqrt(p * (1 - p) / m + z * z / (4 * m * m))
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def coverage_table(df: pd.DataFrame) -> pd.DataFrame:
+    r"""One row per estimator: how far its error bars and values can be trusted.
+
+    Columns (cells with a finite truth and an estimate; failed cells left out):
+
+    * ``cells``; ``with_stderr``: cells where the estimator reported a stderr;
+    * ``covered``: cells with :math:`|\text{error}| \le 1.96 \sqrt{s^2 + s_T^2}`, s the
+      estimator's stderr and :math:`s_T` the truth's (0 for exact truths), so a Monte Carlo
+      truth's own uncertainty does not count against the estimator;
+    * ``coverage`` = covered / with_stderr, with the 95% Wilson interval ``coverage_lo``,
+      ``coverage_hi``; a calibrated 95% interval gives about 0.95. NaN without stderrs.
+      (The stderr of an estimator covers its own Monte Carlo only, not the sampling of
+      the data, see :class:`revinfo.Estimate`: coverage well below 0.95 says it is
+      over-confident as an error bar on I.)
+    * ``negative``: estimates below 0 (MI is >= 0);
+    * ``above_log_n``: estimates above log n, the ceiling of the InfoNCE bound and, by
+      McAllester & Stratos 2020, of any high-confidence lower bound from n samples.
+    """
+    df = _check(df)
+    failed = df["failure"].notna() if "failure" in df else pd.Series(False, index=df.index)
+    ok = df[~failed & df["estimate"].notna() & np.isfinite(df["truth"].astype(float))]
+    rows = []
+    for est, g in ok.groupby("estimator", sort=False):
+        stderr = g["stderr"].astype(float) if "stderr" in g else pd.Series(np.nan, g.index)
+        tse = (g["truth_stderr"].astype(float).fillna(0.0) if "truth_stderr" in g
+               else pd.Series(0.0, g.index))
+        has = stderr.notna() & np.isfinite(stderr)
+        half = Z95 * np.sqrt(stderr[has] ** 2 + tse[has] ** 2)
+        covered = int((g.loc[has, "error"].astype(float).abs() <= half).sum())
+        m = int(has.sum())
+        lo, hi = wilson_interval(covered, m)
+        est_v = g["estimate"].astype(float)
+        rows.append({
+            "estimator": est, "cells": len(g), "with_stderr": m, "covered": covered,
+            "coverage": covered / m if m else math.nan, "coverage_lo": lo, "coverage_hi": hi,
+            "negative": int((est_v < 0).sum()),
+            "above_log_n": int((est_v > np.log(g["n"].astype(float))).sum()),
+        })
+    return pd.DataFrame(rows, columns=["estimator", "cells", "with_stderr", "covered",
+                                       "coverage", "coverage_lo", "coverage_hi", "negative",
+                                       "above_log_n"])
+
+
+def pmi_spread_table(task_names: Sequence[str], n: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """Per task with an exact PMI (:meth:`revinfo.tasks.Task.pmi`): sd, 5% and 95% quantiles
+    of the PMI over n joint samples, and e^I (McAllester & Stratos 2020: about e^I samples
+    to certify I nats). Tasks that are not registered or have no exact PMI are left out.
+    Cost: n PMI evaluations per task (milliseconds for closed forms; pulling 2000 samples
+    back through a 128-D spline network takes seconds)."""
+    from revinfo import tasks
+    from revinfo.tasks.pmi import pmi_profile
+
+    known = set(tasks.names())
+    rows = []
+    for name in dict.fromkeys(task_names):
+        if name not in known or not tasks.get(name).has_pmi:
+            continue
+        prof = pmi_profile(name, n=n, seed=seed)
+        rows.append({"task": name, "truth": prof.truth, "pmi_mean": prof.mean.value,
+                     "pmi_sd": prof.sd, "pmi_q05": prof.quantiles[0.05],
+                     "pmi_q95": prof.quantiles[0.95], "e_to_truth": prof.e_to_truth})
+    return pd.DataFrame(rows, columns=["task", "truth", "pmi_mean", "pmi_sd", "pmi_q05",
+                                       "pmi_q95", "e_to_truth"])
+
+
+def coverage_markdown(df: pd.DataFrame) -> list[str]:
+    """The report's coverage and PMI-spread sections, as markdown lines."""
+    cov = coverage_table(df)
+
+    def cell(r: pd.Series) -> str:
+        if not r["with_stderr"]:
+            return "– (no stderr)"
+        return (f"{_fmt(r['coverage'], 3)} [{_fmt(r['coverage_lo'], 3)}, "
+                f"{_fmt(r['coverage_hi'], 3)}] ({int(r['covered'])}/{int(r['with_stderr'])})")
+
+    out = ["## Interval coverage, negative estimates, log n ceiling", "",
+           ("coverage: fraction of cells with |error| <= 1.96 sqrt(stderr^2 + truth_stderr^2) "
+            "[95% Wilson interval] (covered/cells with a stderr); a calibrated 95% error bar "
+            "gives about 0.95. negative: estimates < 0; above log n: estimates > log n."), "",
+           _md_table(["estimator", "cells", "coverage", "negative", "above log n"],
+                     [[r["estimator"], int(r["cells"]), cell(r), int(r["negative"]),
+                       int(r["above_log_n"])] for _, r in cov.iterrows()]), ""]
+    spread = pmi_spread_table(list(df["task"].unique()))
+    if len(spread):
+        out += ["## PMI spread per task (exact pointwise MI, n = 2000)", "",
+                "e^I: samples needed to certify I nats (McAllester & Stratos 2020).", "",
+                _md_table(["task", "truth", "pmi sd", "pmi 5%", "pmi 95%", "e^I"],
+                          [[r["task"], r["truth"], r["pmi_sd"], r["pmi_q05"], r["pmi_q95"],
+                            r["e_to_truth"]] for _, r in spread.iterrows()]), ""]
+    return out
 
 
 # ------------------------------------------------------------------ plots

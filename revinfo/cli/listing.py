@@ -36,10 +36,13 @@ def cmd_tasks(args: argparse.Namespace) -> int:
     if not names:
         what = f"tag {args.tag!r}" if args.tag else "the given names"
         raise ValueError(f"no task matches {what}; see `revinfo tasks` for the list")
+    from revinfo.tasks.pmi import pmi_variance_closed_form
+
     rows = []
     for name in names:
         task = tasks.get(name)
         rows.append({"name": name, "dims": list(task.dims), **_truth_cell(task, args.truths),
+                     "pmi_variance": pmi_variance_closed_form(name),
                      "cheap_truth": task.cheap_truth, "tags": list(task.tags),
                      "description": task.description})
     if args.json:
@@ -47,13 +50,16 @@ def cmd_tasks(args: argparse.Namespace) -> int:
             r.pop("truth_text")
         print(json.dumps(jsonable(rows), indent=2))
         return 0
-    table = [(r["name"], "x".join(map(str, r["dims"])), r["truth_text"], r["description"])
-             for r in rows]
-    header = ("name", "dims", "truth (nats)", "description")
-    widths = [max(len(h), *(len(t[i]) for t in table)) for i, h in enumerate(header[:3])]
+    var = [("-" if r["pmi_variance"] is None else f"{r['pmi_variance']:.4g}") for r in rows]
+    table = [(r["name"], "x".join(map(str, r["dims"])), r["truth_text"], v, r["description"])
+             for r, v in zip(rows, var)]
+    header = ("name", "dims", "truth (nats)", "var(pmi)", "description")
+    widths = [max(len(h), *(len(t[i]) for t in table)) for i, h in enumerate(header[:4])]
     for line in [header, *table]:
-        print("  ".join([line[0].ljust(widths[0]), line[1].rjust(widths[1]),
-                         line[2].rjust(widths[2]), line[3]]))
+        print("  ".join([line[0].ljust(widths[0]), *(line[i].rjust(widths[i]) for i in (1, 2, 3)),
+                         line[4]]))
+    print("var(pmi): closed form where known (Gaussian pairs, their pushes, images), else -; "
+          "`revinfo pmi TASK` estimates it for any task with an exact PMI")
     if not args.truths and any(r["truth_text"] == "lazy" for r in rows):
         print("lazy: a Monte Carlo truth, not computed here; pass --truths to compute it")
     return 0
@@ -88,6 +94,28 @@ def _key_numbers(evidence: dict, most: int = 4) -> str:
     return ", ".join(parts)
 
 
+def cmd_pmi(args: argparse.Namespace) -> int:
+    """``revinfo pmi TASK``: the exact pointwise-MI profile (logic in revinfo.tasks.pmi)."""
+    from revinfo.tasks.pmi import pmi_command
+
+    out = pmi_command(args.task, n=args.n, seed=args.seed, png=args.png)
+    if args.json:
+        print(json.dumps(jsonable(out), indent=2))
+        return 0
+    m = out["mean"]
+    print(f"{out['task']}: n = {out['n']}, seed {out['seed']}")
+    print(f"  truth I           {out['truth']:.6g} nats")
+    print(f"  mean pmi          {m['value']:.6g} ± {m['stderr']:.2g} nats")
+    print(f"  var(pmi)          {out['variance']:.6g} nats^2 (sd {out['sd']:.4g})")
+    print("  quantiles         " + ", ".join(f"{q}: {v:.4g}" for q, v in out["quantiles"].items()))
+    print(f"  e^I               {out['e_to_truth']:.4g} samples to certify I "
+          "(McAllester & Stratos 2020)")
+    print(f"  var / 0.01^2      {out['samples_for_0_01']:.4g} samples for a 0.01-nat stderr")
+    if out["png"]:
+        print(f"  histogram         {out['png']}")
+    return 0
+
+
 def add_commands(sub: argparse._SubParsersAction) -> None:
     """Register this module's subcommands."""
     t = sub.add_parser("tasks", help="list the ground-truth tasks with their true I(X;Y)")
@@ -97,6 +125,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                    help="also compute Monte Carlo truths (slow; otherwise shown as 'lazy')")
     t.add_argument("--json", action="store_true", help="machine-readable output")
     t.set_defaults(func=cmd_tasks)
+
+    m = sub.add_parser("pmi", help="exact pointwise-MI profile of a task (mean, variance, e^I)")
+    m.add_argument("task", help="task name with an exact log density ratio")
+    m.add_argument("--n", type=int, default=100_000, help="joint samples")
+    m.add_argument("--seed", type=int, default=0)
+    m.add_argument("--png", help="write the histogram to this PNG")
+    m.add_argument("--json", action="store_true", help="machine-readable output")
+    m.set_defaults(func=cmd_pmi)
 
     c = sub.add_parser("claims", help="run theory claims as executable checks")
     c.add_argument("names", nargs="*", metavar="NAME", help="claims to run (default: all)")

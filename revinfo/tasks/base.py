@@ -93,6 +93,50 @@ class Task:
         z, sigma = self.channel(n, _validate.rng(seed))
         return np.asarray(z, dtype=np.float64), float(sigma)
 
+    @property
+    def has_pmi(self) -> bool:
+        """True when :meth:`pmi` is exact for this task (it has a ``log_ratio``)."""
+        return self.log_ratio is not None and self.inputs == "xy"
+
+    def pmi(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        r"""Exact pointwise mutual information, one value per row, in nats:
+
+        .. math:: \operatorname{pmi}(x, y) = \log \frac{p(x, y)}{p(x)\,p(y)},
+                  \qquad I(X;Y) = \mathbb E_{p(x, y)}[\operatorname{pmi}(X, Y)]
+
+        (Fano 1961; its spread is the difficulty of McAllester & Stratos 2020, see
+        :mod:`revinfo.tasks.pmi`). Densities are with respect to the measure the task's
+        variables live on (counting measure for a discrete coordinate, Lebesgue for a
+        continuous one; for an image task the push-forward of the latent's), so a value can be
+        ``-inf`` at a pair the joint law cannot produce.
+
+        Args:
+            x: (n, dx) float array (a 1-D array is read as dx = 1), e.g. ``task.sample(n)[0]``.
+            y: (n, dy) float array with the same number of rows.
+
+        Raises:
+            ValueError: the task has no exact log density ratio (``log_ratio is None``: a
+                Monte Carlo or infinite truth), is not an ``"xy"`` task, or x, y have the
+                wrong shape or non-finite entries.
+        """
+        if not self.has_pmi:
+            why = ("its joint density is not known in closed form (log_ratio is None)"
+                   if self.log_ratio is None else f"its inputs are {self.inputs!r}, not 'xy'")
+            raise ValueError(f"task {self.name!r} has no exact pointwise MI: {why}; tasks "
+                             "with one have has_pmi (see revinfo.tasks.pmi.pmi_tasks())")
+        x = _validate.samples(x, "x")
+        y = _validate.samples(y, "y")
+        _validate.same_length(x, y)
+        for arr, d, nm in ((x, self.dims[0], "x"), (y, self.dims[1], "y")):
+            if arr.shape[1] != d:
+                raise ValueError(f"{nm} must have {d} columns for task {self.name!r}, "
+                                 f"got shape {arr.shape}")
+        out = np.asarray(self.log_ratio(x, y), dtype=np.float64)
+        if out.shape != (x.shape[0],) or np.isnan(out).any():
+            raise ValueError(f"task {self.name!r}: log_ratio gave shape {out.shape} or NaN for "
+                             f"{x.shape[0]} rows")
+        return out
+
     @cached_property
     def truth(self) -> Estimate:
         """The true I(X;Y) in nats (may be ``math.inf``)."""

@@ -8,3 +8,4 @@ from revinfo.tasks import noisy_channel  # noqa: F401
 from revinfo.tasks import deterministic  # noqa: F401
 from revinfo.tasks import weight_noise  # noqa: F401
 from revinfo.tasks import conditional, process  # noqa: F401
+from revinfo.tasks import highdim, images, mixed, mixtures, pushed  # noqa: F401

@@ -44,3 +44,10 @@ def test_truths_flag_computes_monte_carlo_truths(capsys):
 def test_no_match_is_a_usage_error(capsys):
     assert main(["tasks", "--tag", "no-such-tag"]) == 2
     assert "unknown tag 'no-such-tag'; expected one of" in capsys.readouterr().err
+
+
+def test_pmi_variance_column(capsys):
+    assert main(["tasks", "gaussian-d5-rho0.5-dense", "student-t-d1-df1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "var(pmi)" in lines[0]
+    assert lines[1].split()[3] == "1.25" and lines[2].split()[3] == "-"

@@ -76,8 +76,9 @@ def test_sampler_shape_dtype_and_seed(name):
         assert a.dtype == np.float64 and np.isfinite(a).all()
     for a, b in zip(arrays, task.sample(16, seed=3)):
         np.testing.assert_array_equal(a, b)
-    x3 = task.sample(16, seed=4)[0]
-    assert not np.array_equal(arrays[0], x3) or name.startswith("discrete-m16")
+    # another seed, another sample (of some variable: a rare-event X is all 0 in 16 draws)
+    changed = any(not np.array_equal(a, b) for a, b in zip(arrays, task.sample(16, seed=4)))
+    assert changed or name.startswith("discrete-m16")
 
 
 def test_an_unknown_tag_is_an_error_listing_the_known_tags():
