@@ -80,10 +80,16 @@ def _layer_logdet_moments(
     return moments
 
 
+def entropy_chunk(d: int, threads: int | None = None) -> int:
+    """Default rows per chunk of :func:`entropy` for d-dimensional samples and ``threads``
+    torch threads (default: torch's current count)."""
+    return default_chunk(d)
+
+
 def _chunk_rows(dist: D.Distribution, chunk: int | None) -> int:
-    """Rows per chunk: ``chunk``, or ``default_chunk(d)`` when None."""
+    """Rows per chunk: ``chunk``, or :func:`entropy_chunk` when None."""
     if chunk is None:
-        return default_chunk(_dist.dim(dist))
+        return entropy_chunk(_dist.dim(dist))
     return _validate.integer(chunk, "chunk", low=1)
 
 
