@@ -11,8 +11,13 @@
    Goal: ratio < 1.1.
 3. n = 10^6, d = 8, depth 8, float64 exact entropy vs a plain float32 forward pass over the
    same samples; chunk sizes swept. Goal: ratio <= 3, peak memory < 2 GB.
+4. The default chunk (exact.entropy's chunk=None: chosen from d and the thread count) against
+   the best of a sweep of chunks, at 1 and 2 threads, n = 10^6, d = 8; every configuration in
+   its own process, the sweep repeated ``--repeats`` times in interleaved order (best of the
+   repeats each). Goal: default <= 1.10 x best, at both thread counts.
 
 Run: python benchmarks/bench_exact_entropy.py [--json] [--n 1000000] [--device cpu]
+     [--only chunk] [--repeats 3]
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _util import best_time, emit, paired_ratio, peak_rss_mb  # noqa: E402
 
 from revinfo import dist, exact, flows  # noqa: E402
+from revinfo.exact.entropy import entropy_chunk
 from revinfo.exact.sampling import default_chunk  # noqa: E402
 from revinfo.flows.adapters import jacobian_logabsdet  # noqa: E402
 from revinfo.flows.structure import logdet_pass  # noqa: E402
@@ -118,16 +124,16 @@ def _large_child(device: str, n: int, chunk: int, dtype: str) -> dict:
             for start in range(0, n, chunk):
                 f(torch.randn(min(chunk, n - start), 8, dtype=torch.float32, device=device))
         value = stderr = float("nan")
-    else:
-        e = exact.entropy(dist.standard_normal(8), f, n=n, seed=0, chunk=chunk)
+    else:  # chunk 0: exact.entropy's default
+        e = exact.entropy(dist.standard_normal(8), f, n=n, seed=0, chunk=chunk or None)
         value, stderr = e.value, e.stderr
     return {"seconds": time.perf_counter() - t0, "h": value, "stderr": stderr,
             "peak_rss_mb": peak_rss_mb()}
 
 
-def _spawn(device: str, n: int, chunk: int, dtype: str) -> dict:
+def _spawn(device: str, n: int, chunk: int, dtype: str, threads: int = 0) -> dict:
     cmd = [sys.executable, __file__, "--child", dtype, "--chunk", str(chunk), "--n", str(n),
-           "--device", device, "--threads", str(torch.get_num_threads())]
+           "--device", device, "--threads", str(threads or torch.get_num_threads())]
     return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
 
 
@@ -150,6 +156,29 @@ def bench_large_n(device: str, n: int) -> dict:
     return out
 
 
+SWEEP = tuple(1 << p for p in range(12, 21))  # 4096 .. 1048576 rows
+
+
+def bench_default_chunk(device: str, n: int, repeats: int) -> dict:
+    """Default chunk vs the best chunk of SWEEP, at 1 and 2 threads (d = 8)."""
+    out: dict = {}
+    for threads in (1, 2):
+        configs = [0, *SWEEP]  # 0: the default (chunk=None)
+        best_s = dict.fromkeys(configs, float("inf"))
+        for r in range(repeats):  # interleaved: a burst of load hits every chunk alike
+            for c in configs if r % 2 == 0 else configs[::-1]:
+                best_s[c] = min(best_s[c], _spawn(device, n, c, "float64", threads)["seconds"])
+        best = min(SWEEP, key=best_s.get)
+        key = f"chunk sweep {threads} thread(s)"
+        out[f"{key}: default chunk"] = entropy_chunk(8, threads)
+        out |= {f"{key}: chunk={c} s": best_s[c] for c in SWEEP}
+        out[f"{key}: default s"] = best_s[0]
+        out[f"{key}: best chunk"] = best
+        out[f"{key}: default / best (goal <= 1.10)"] = best_s[0] / best_s[best]
+    out["chunk sweep: repeats (best of)"] = repeats
+    return out
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--json", action="store_true")
@@ -158,6 +187,8 @@ def main() -> None:
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     p.add_argument("--child", choices=["float32", "float64"], help=argparse.SUPPRESS)
     p.add_argument("--chunk", type=int, default=1 << 16, help=argparse.SUPPRESS)
+    p.add_argument("--only", choices=["chunk"], help="run only part 4 (the default chunk)")
+    p.add_argument("--repeats", type=int, default=3, help="repeats of the chunk sweep")
     a = p.parse_args()
     if a.threads:
         torch.set_num_threads(a.threads)
@@ -165,11 +196,15 @@ def main() -> None:
         print(json.dumps(_large_child(a.device, a.n, a.chunk, a.child)))
         return
     res = {"torch threads": torch.get_num_threads(), "device": a.device}
+    if a.only == "chunk":
+        emit(res | bench_default_chunk(a.device, a.n, a.repeats), a.json)
+        return
     res |= bench_vs_autograd(a.device)
     # the library's own operating point: exact.entropy evaluates chunks of default_chunk(d) rows
     res |= bench_vs_autograd(a.device, n=default_chunk(16), rounds=3, repeat=1, loop=False)
     res |= bench_forward_overhead(a.device)
     res |= bench_large_n(a.device, a.n)
+    res |= bench_default_chunk(a.device, a.n, a.repeats)
     emit(res, a.json)
 
 

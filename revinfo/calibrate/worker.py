@@ -64,11 +64,17 @@ def error_of(estimate: float, truth: float) -> float:
 
 @contextlib.contextmanager
 def single_threaded() -> Iterator[None]:
-    """torch and BLAS thread pools at 1 thread for the duration (restored after)."""
+    """torch, numba and BLAS thread pools at 1 thread for the duration (restored after)."""
+    import sys
+
     import torch
 
     before = torch.get_num_threads()
     torch.set_num_threads(1)
+    numba = sys.modules.get("numba")  # the compiled KSG tree runs on numba's threads
+    numba_before = numba.get_num_threads() if numba is not None else None
+    if numba is not None:
+        numba.set_num_threads(1)
     try:
         try:
             from threadpoolctl import threadpool_limits
@@ -79,6 +85,8 @@ def single_threaded() -> Iterator[None]:
                 yield
     finally:
         torch.set_num_threads(before)
+        if numba is not None:
+            numba.set_num_threads(numba_before)
 
 
 def _as_estimate(out: Any, label: str) -> Estimate:

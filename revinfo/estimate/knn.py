@@ -1,5 +1,12 @@
 r"""k-nearest-neighbour estimators: Kozachenko–Leonenko entropy and the KSG mutual
-information (variants 1 and 2). KD-trees only (scipy's cKDTree); never an n x n matrix.
+information (variants 1 and 2). KD-trees only (scipy's cKDTree and the compiled max-norm
+tree of :mod:`revinfo.estimate._kdtree`); never an n x n matrix.
+
+Scale: the data are first multiplied by a power of two that brings the largest magnitude
+into [1/2, 1) (exact in floating point), so that squared distances neither overflow nor
+underflow; the entropy adds the log-scale back (h(aX) = h(X) + d log a), the mutual
+information does not change (and is bit-identical to the unscaled computation where that
+one does not over- or underflow).
 
 Ties (duplicate rows) make neighbour distances zero, which sends these estimators to
 -inf or biases them silently. They are detected and, by default, broken by a tiny jitter
@@ -21,6 +28,7 @@ from scipy.spatial import cKDTree
 from scipy.special import digamma, gammaln
 
 from revinfo import _validate as v
+from revinfo.estimate import _kdtree
 from revinfo.registry import estimator
 from revinfo.result import Estimate
 
@@ -63,7 +71,16 @@ def _check_k(k: Any, n: int) -> int:
     return k
 
 
+def _binary_exponent(a: np.ndarray, axis: int | None = None) -> np.ndarray:
+    """e with max |a| = f 2^e, f in [1/2, 1) (0 for an all-zero array), per ``axis``."""
+    return np.frexp(np.max(np.abs(a), axis=axis))[1]
+
+
 def _standardize(a: np.ndarray) -> np.ndarray:
+    """Each column over its standard deviation. The column is first scaled by a power of two
+    (exact), so that the squares in the deviation cannot over- or underflow; the result is
+    bit-identical to ``a / a.std(axis=0)`` wherever that one is finite and nonzero."""
+    a = np.ldexp(a, -_binary_exponent(a, axis=0))
     std = a.std(axis=0)
     return a / np.where(std > 0, std, 1.0)
 
@@ -112,9 +129,7 @@ def _count_within(a: np.ndarray, radius: np.ndarray, strict: bool, workers: int)
     if a.shape[1] == 1:
         return _count_sorted(a[:, 0], radius, strict)
     r = np.nextafter(radius, 0.0) if strict else radius  # "< eps" as "<= previous double"
-    tree = cKDTree(a)
-    counts = tree.query_ball_point(a, r, p=np.inf, return_length=True, workers=workers)
-    return np.asarray(counts) - 1
+    return _kdtree.count_within(_kdtree.Tree(a), r, workers) - 1
 
 
 def _log_unit_ball(d: int, norm: str) -> float:
@@ -167,9 +182,12 @@ def entropy_knn(
     v.choice(ties, "ties", TIES)
     workers = v.threads(workers, "workers")
     a = _break_ties(a, "x", ties, v.rng(seed))
+    e = int(_binary_exponent(a))
+    a = np.ldexp(a, -e)  # exact; the distances scale by 2^-e, h by -d e log 2
     dist, _ = cKDTree(a).query(a, k=k + 1, p=NORMS[norm], workers=workers)
     r = dist[:, k]
-    value = digamma(n) - digamma(k) + _log_unit_ball(d, norm) + d * np.mean(np.log(r))
+    log_r = np.mean(np.log(r)) + e * math.log(2.0)
+    value = digamma(n) - digamma(k) + _log_unit_ball(d, norm) + d * log_r
     return Estimate(
         float(value),
         None,
@@ -190,7 +208,7 @@ def mi_ksg(
     standardize: bool = True,
     ties: str = "jitter",
     seed: int | None = 0,
-    workers: int = 1,
+    workers: int = -1,
 ) -> Estimate:
     r"""Kraskov–Stögbauer–Grassberger estimate of I(X;Y), variant 1 or 2.
 
@@ -218,7 +236,12 @@ def mi_ksg(
         standardize: scale each column to unit standard deviation first.
         ties: ``"jitter"`` (default; see the module docstring) or ``"raise"``.
         seed: seed of the tie-breaking jitter (only used when ties are found).
-        workers: threads for the KD-tree queries (-1: all cores).
+        workers: threads for the neighbour searches and counts (default -1: all cores, i.e.
+            numba's thread count). The result does not depend on it.
+
+    The joint search (variant 1) and the marginal counts in two or more dimensions run on
+    the compiled tree of :mod:`revinfo.estimate._kdtree`, whose counts add whole nodes
+    inside the box; 1-D marginals are counted by binary search in sorted order.
 
     Returns:
         An :class:`~revinfo.Estimate` in nats; ``stderr`` is None (no Monte Carlo).
@@ -234,7 +257,7 @@ def mi_ksg(
     xa, ya = v.paired(x, y, min_n=2)
     n = xa.shape[0]
     k = _check_k(k, n)
-    variant = v.choice(variant, "variant", (1, 2))
+    variant = v.choice(v.integer(variant, "variant"), "variant", (1, 2))
     v.choice(ties, "ties", TIES)
     workers = v.threads(workers, "workers")
     if not isinstance(standardize, bool):
@@ -245,13 +268,13 @@ def mi_ksg(
     xa = _break_ties(xa, "x", ties, gen)
     ya = _break_ties(ya, "y", ties, gen)
     joint = np.hstack([xa, ya])
-    dist, idx = cKDTree(joint).query(joint, k=k + 1, p=np.inf, workers=workers)
     if variant == 1:
-        eps = dist[:, k]
+        eps = _kdtree.kth_distance(_kdtree.Tree(joint), k + 1, workers)
         nx = _count_within(xa, eps, True, workers)
         ny = _count_within(ya, eps, True, workers)
         value = digamma(k) + digamma(n) - np.mean(digamma(nx + 1.0) + digamma(ny + 1.0))
-    else:
+    else:  # needs the neighbours themselves: cKDTree's choice among tied ones, as before
+        _, idx = cKDTree(joint).query(joint, k=k + 1, p=np.inf, workers=workers)
         nb = idx[:, 1:]
         eps_x = np.max(np.abs(xa[nb] - xa[:, None, :]), axis=(1, 2))
         eps_y = np.max(np.abs(ya[nb] - ya[:, None, :]), axis=(1, 2))

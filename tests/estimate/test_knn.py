@@ -121,3 +121,49 @@ def test_ties_warn_and_jitter_deterministically() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         mi_ksg(y, y[::-1].copy())  # no ties: no warning
+
+
+def test_integer_numpy_scalars_accepted_float_variant_rejected() -> None:
+    x, y = gaussian_pair(300, 1, 0.5, seed=4)
+    ref = mi_ksg(x, y, k=3, variant=2).value
+    assert mi_ksg(x, y, k=np.int64(3), variant=np.int32(2)).value == ref
+    assert entropy_knn(x, k=np.int64(3)).value == entropy_knn(x, k=3).value
+    for bad in (1.0, 2.0, True, "1"):
+        with pytest.raises(TypeError, match="variant must be an integer"):
+            mi_ksg(x, y, variant=bad)
+
+
+@pytest.mark.parametrize("scale", [1e154, 1e200, 1e300, 1e-300])
+def test_ksg_is_scale_free_at_extreme_scales(scale: float) -> None:
+    # MI and the standardised estimator do not depend on the scale; before the power-of-two
+    # prescaling, 1e154 overflowed the standard deviation (-0.0135 with a TiesWarning) and
+    # 1e-300 underflowed it. The scaled columns differ from the unscaled ones by rounding
+    # (scale is not a power of two), far below any neighbour gap here: 1e-12 (one count
+    # off by one would move the estimate by >= 1/n^2 = 4e-6).
+    x, y = gaussian_pair(500, 2, 0.6, seed=8)
+    ref = mi_ksg(x, y).value
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert mi_ksg(x * scale, y * scale).value == pytest.approx(ref, abs=1e-12)
+        assert mi_ksg(x * scale, y / scale).value == pytest.approx(ref, abs=1e-12)
+    # an exact power of two changes nothing at all
+    assert mi_ksg(x * 2.0**900, y * 2.0**-900).value == ref
+
+
+@pytest.mark.parametrize("norm", ["euclidean", "max"])
+@pytest.mark.parametrize("scale", [1e300, 1e-300, 2.0**1000])
+def test_entropy_knn_at_extreme_scales(norm: str, scale: float) -> None:
+    # h(aX) = h(X) + d log a exactly; before, 1e300 gave +inf and 1e-300 -inf (squared
+    # distances over/underflowed). log r ~ 690 at these scales, so float64 carries ~1e-13.
+    x = np.random.default_rng(2).standard_normal((400, 3))
+    h = entropy_knn(x, norm=norm).value
+    assert entropy_knn(x * scale, norm=norm).value == pytest.approx(
+        h + 3 * np.log(scale), abs=1e-10)
+
+
+def test_ksg_workers_do_not_change_the_value() -> None:
+    x, y = gaussian_pair(2000, 3, 0.6, seed=5)
+    for variant in (1, 2):
+        one = mi_ksg(x, y, variant=variant, workers=1).value
+        assert mi_ksg(x, y, variant=variant, workers=2).value == one
+        assert mi_ksg(x, y, variant=variant).value == one
