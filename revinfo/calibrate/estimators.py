@@ -24,7 +24,9 @@ is calibrated only on tasks whose truth is that quantity (:data:`TASK_QUANTITY`)
 ``entropy_noisy(z, sigma)`` never meets a task whose truth is I(X;Y). A callable that does not
 say (no ``__revinfo_meta__``) is taken as ``"xy"``. In a grid, a pair that does not fit is
 skipped (documented in :func:`revinfo.calibrate.run`); an estimator that fits no task of the
-grid, or a task no estimator fits, is a ValueError before any work.
+grid, or a task no estimator fits, is a ValueError before any work. The dimension rule of
+:mod:`revinfo.tasks.limits` is part of fitting: a registered estimator with a dimension limit
+(binned, KSG) is skipped on tasks above it (images, 128-D and wider Gaussian pairs).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from typing import Any
 
 from revinfo.registry import ESTIMATORS, INPUTS
 from revinfo.tasks import Task
+from revinfo.tasks.limits import unsupported
 
 #: The quantity a task's truth is, by the task's ``inputs``.
 TASK_QUANTITY = {"xy": "mi", "xyz": "cmi", "sequence": "te"}
@@ -180,6 +183,8 @@ def resolve_estimator(entry: Any) -> EstimatorSpec:
 def fits(spec: EstimatorSpec, task: Task) -> bool:
     """Whether a cell can pass ``task``'s sample to ``spec`` (and compare with its truth)."""
     if spec.quantity is not None and spec.quantity != TASK_QUANTITY.get(task.inputs):
+        return False
+    if spec.name is not None and unsupported(spec.name, task) is not None:
         return False
     if spec.inputs == "z_sigma":
         return task.inputs == "xy" and task.channel is not None

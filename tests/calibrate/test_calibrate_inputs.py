@@ -131,3 +131,14 @@ def test_grid_is_validated_once_and_run_takes_it():
     assert df["seed"].tolist() == [0, 1]
     with pytest.raises(ValueError, match="takes the grid alone"):
         calibrate.run(grid, [GAUSS], [40], 2)
+
+
+def test_the_dimension_rule_skips_ksg_and_binned_on_images_only():
+    from revinfo import tasks
+    from revinfo.calibrate.estimators import fits, resolve_estimator
+
+    small, image = tasks.get("gaussian-d1-rho0.5"), tasks.get("image-blob16-k2-rho0.8")
+    for name in ("mi_ksg", "mi_binned"):
+        spec = resolve_estimator(name)
+        assert fits(spec, small) and not fits(spec, image)
+    assert fits(resolve_estimator("mi_gaussian"), image)  # no dimension rule for it
