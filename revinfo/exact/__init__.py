@@ -1,6 +1,7 @@
 """Ground truth: closed forms, the change of variables, exact-density Monte Carlo.
 Never imports revinfo.estimate."""
 
+from revinfo.exact.binary_code import mi_binary_code
 from revinfo.exact.empirical import mi_noisy_empirical
 from revinfo.exact.entropy import base_entropy, entropy, entropy_profile
 from revinfo.exact.gaussian import mi_gaussian, mi_gaussian_channel
@@ -8,6 +9,6 @@ from revinfo.exact.noisy import mi_noisy
 from revinfo.exact.weight_noise import mi_weight_noise
 
 __all__ = [
-    "base_entropy", "entropy", "entropy_profile", "mi_gaussian", "mi_gaussian_channel",
-    "mi_noisy", "mi_noisy_empirical", "mi_weight_noise",
+    "base_entropy", "entropy", "entropy_profile", "mi_binary_code", "mi_gaussian",
+    "mi_gaussian_channel", "mi_noisy", "mi_noisy_empirical", "mi_weight_noise",
 ]

@@ -198,6 +198,13 @@ def _terms(mix: _Mixture, k: int, labelled: bool, rng: np.random.Generator, chun
     return out.reshape(n, k), fixed
 
 
+def stratified_mean(terms: torch.Tensor) -> tuple[float, float]:
+    r"""Mean of an (N, k) array of draws, k >= 2 per stratum (row), equal-weight strata, and its
+    standard error :math:`\sqrt{\sum_i s_i^2 / k} / N` from the within-row variances."""
+    n, k = terms.shape
+    return float(terms.mean()), math.sqrt(float(terms.var(dim=1).sum()) / k) / n
+
+
 def _entropy_of_counts(counts: np.ndarray) -> float:
     """Entropy (nats) of the distribution counts / sum(counts)."""
     c = counts[counts > 0].astype(np.float64)
@@ -255,15 +262,14 @@ def mi_noisy_empirical(
     rng = v.rng(seed)
     if chunk is not None:
         chunk = v.integer(chunk, "chunk", low=1)
-    dev = _device(device)
+    dev = as_device(device)
     n, d = arr.shape
     k = max(2, -(-n_draws // n))
     mix = _mixture(arr, codes, s, dev)
     terms, fixed = _terms(mix, k, labels is not None, rng, chunk)
-    per_row_var = terms.var(dim=1)
+    mean, stderr = stratified_mean(terms)
     bound = _entropy_of_counts(mix.class_sizes if labels is not None else mix.counts)
-    value = min(float(terms.mean()), bound)  # each term obeys the bound; the min drops rounding
-    stderr = math.sqrt(float(per_row_var.sum()) / k) / n
+    value = min(mean, bound)  # each term obeys the bound; the min drops the sum's rounding
     h_noise = 0.5 * d * math.log(2.0 * math.pi * math.e * s * s)
     return Estimate(
         value, stderr, "exact-density mixture mc" + (" (labels)" if labels is not None else ""),
@@ -273,7 +279,8 @@ def mi_noisy_empirical(
     )
 
 
-def _device(device: Any) -> torch.device:
+def as_device(device: Any) -> torch.device:
+    """``device=`` as a :class:`torch.device`; a ValueError naming the argument otherwise."""
     try:
         return torch.device(device)
     except (TypeError, RuntimeError) as err:
