@@ -121,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_calibrate.add_commands(sub)
     cli_commands.add_commands(sub)
+    from revinfo.plane.command import add_command as add_plane
+
+    add_plane(sub)
     return p
 
 
