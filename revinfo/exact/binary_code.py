@@ -16,7 +16,10 @@ H(Z) is exact by enumerating the :math:`2^K` codes when K is at most ``max_enume
 otherwise I(X; Z) is the exact-density Monte Carlo
 :math:`E[\log p(Z \mid X) - \log p(Z)]` over draws stratified by row (every row the same
 number of codes drawn from its own Bernoulli law), with p(z) a log-mean-exp over all N rows
-(exact), and a stratified stderr. The decomposition is the textbook one (Cover & Thomas,
+(exact), and a stratified stderr. That stderr only sees the codes drawn: when bits are
+nearly deterministic, codes rarer than about 1/k per row are never drawn and the value can sit
+below the truth by about their probability, with a stderr near 0 (enumerate where possible).
+The decomposition is the textbook one (Cover & Thomas,
 "Elements of Information Theory", 2006, Sec. 2.4); its use as the truth for an MI-regularised
 binary autoencoder follows the setting of Elad et al., "Direct validation of the information
 bottleneck principle for deep nets", ICCV Workshops 2019.

@@ -37,19 +37,24 @@ class Recording:
     test_accuracy: dict[int, float] = field(default_factory=dict)
 
 
+def mlp(sizes: tuple[int, ...] | list[int], activation: type[nn.Module] = nn.ReLU) -> nn.Sequential:
+    """Linear layers between consecutive ``sizes``, ``activation`` after all but the last."""
+    mods: list[nn.Module] = []
+    for i, (a, b) in enumerate(itertools.pairwise(sizes)):
+        mods.append(nn.Linear(a, b))
+        if i < len(sizes) - 2:
+            mods.append(activation())
+    return nn.Sequential(*mods)
+
+
 def build_mlp(d_in: int, n_classes: int, hidden: tuple[int, ...], activation: str,
               seed: int | None) -> nn.Sequential:
     """Linear + activation per hidden width, then a linear layer to the class logits (float64);
     PyTorch's default initialisation, seeded inside a forked RNG (the global one is untouched)."""
     act = ACTIVATIONS[v.choice(activation, "activation", ACTIVATIONS)]
-    widths = (d_in, *hidden)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(v.concrete_seed(seed))
-        mods: list[nn.Module] = []
-        for a, b in itertools.pairwise(widths):
-            mods += [nn.Linear(a, b), act()]
-        mods.append(nn.Linear(widths[-1], n_classes))
-        return nn.Sequential(*mods).double()
+        return mlp((d_in, *hidden, n_classes), act).double()
 
 
 def layer_outputs(net: nn.Sequential, x: torch.Tensor) -> list[torch.Tensor]:
