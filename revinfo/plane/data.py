@@ -12,7 +12,10 @@ from revinfo import _validate as v
 def digits(n: int | None = None, *, seed: int | None = 0) -> tuple[np.ndarray, np.ndarray]:
     """The 1797 8x8 digits (pixels scaled to [0, 1], d = 64) and their labels 0-9; with ``n``
     a random subset of n rows (drawn with ``seed``)."""
-    from sklearn.datasets import load_digits
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError as err:  # an optional dependency: pip install revinfo[plane]
+        raise ImportError("digits() needs scikit-learn (pip install 'revinfo[plane]')") from err
 
     x, y = load_digits(return_X_y=True)
     return _subset(x / 16.0, y.astype(np.int64), n, seed)

@@ -1,6 +1,6 @@
 """The information-plane figure: one panel per (method, sigma), one row per (activation,
 seed); in each panel a line per layer through its recorded epochs, points coloured by epoch.
-matplotlib with the Agg backend (no display needed)."""
+Drawn on a bare matplotlib Figure (Agg, no display; pyplot's backend is left alone)."""
 
 from __future__ import annotations
 
@@ -18,14 +18,13 @@ def panels(rows: list[dict[str, Any]]) -> list[tuple[str, float | None]]:
 def plot_plane(rows: list[dict[str, Any]], path: str | Path) -> Path:
     """Draw the plane of ``rows`` (the tidy table) to ``path`` (PNG); returns the path."""
     import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     cols = panels(rows)
     runs = sorted({(r["activation"], r["seed"]) for r in rows})
-    fig, axes = plt.subplots(len(runs), len(cols), figsize=(3.2 * len(cols), 3.0 * len(runs)),
-                             squeeze=False, constrained_layout=True)
+    # a bare Figure renders with Agg and leaves pyplot's backend (a notebook's inline one) alone
+    fig = Figure(figsize=(3.2 * len(cols), 3.0 * len(runs)), layout="constrained")
+    axes = fig.subplots(len(runs), len(cols), squeeze=False)
     epochs = sorted({r["epoch"] for r in rows})
     norm = matplotlib.colors.Normalize(min(epochs), max(epochs))
     for i, (act, seed) in enumerate(runs):
@@ -48,7 +47,6 @@ def plot_plane(rows: list[dict[str, Any]], path: str | Path) -> Path:
                  shrink=0.6)
     out = Path(path)
     fig.savefig(out, dpi=90)
-    plt.close(fig)
     return out
 
 

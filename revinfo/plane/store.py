@@ -59,20 +59,10 @@ class Store:
             fh.write(json.dumps(clean) + "\n")
 
     def _npz(self, activation: str, seed: int) -> Path:
-        return self.folder / f"activations_{activation}_seed{seed}.npz"
+        return _npz(self.folder, activation, seed)
 
     def load_recording(self, activation: str, seed: int) -> Recording | None:
-        path = self._npz(activation, seed)
-        if not path.exists():
-            return None
-        with np.load(path) as data:
-            meta = json.loads(str(data["meta"]))
-            rec = Recording(meta["epochs"], meta["layers"])
-            for e in rec.epochs:
-                rec.activations[e] = [data[f"e{e}_l{i}"] for i in range(len(rec.layers))]
-        for name in ("loss", "train_accuracy", "test_accuracy"):
-            setattr(rec, name, {int(k): v for k, v in meta[name].items()})
-        return rec
+        return load_recording(self.folder, activation, seed)
 
     def save_recording(self, activation: str, seed: int, rec: Recording) -> None:
         meta = {"epochs": rec.epochs, "layers": rec.layers, "loss": rec.loss,
@@ -81,3 +71,22 @@ class Store:
         tmp = self._npz(activation, seed).with_suffix(".tmp.npz")
         np.savez(tmp, meta=json.dumps(meta), **arrays)
         tmp.replace(self._npz(activation, seed))
+
+
+def _npz(folder: Path, activation: str, seed: int) -> Path:
+    return Path(folder) / f"activations_{activation}_seed{seed}.npz"
+
+
+def load_recording(folder: str | Path, activation: str, seed: int) -> Recording | None:
+    """The activations a run in ``folder`` recorded for (activation, seed), or None."""
+    path = _npz(Path(folder), activation, seed)
+    if not path.exists():
+        return None
+    with np.load(path) as data:
+        meta = json.loads(str(data["meta"]))
+        rec = Recording(meta["epochs"], meta["layers"])
+        for e in rec.epochs:
+            rec.activations[e] = [data[f"e{e}_l{i}"] for i in range(len(rec.layers))]
+    for name in ("loss", "train_accuracy", "test_accuracy"):
+        setattr(rec, name, {int(k): v for k, v in meta[name].items()})
+    return rec
