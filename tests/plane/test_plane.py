@@ -105,3 +105,11 @@ def test_data_sets():
     assert np.array_equal(data.digits(100, seed=3)[0], x)
     xc, yc = data.clusters(50, d=5, classes=3, seed=1)
     assert xc.shape == (50, 5) and set(yc) <= {0, 1, 2}
+
+
+def test_synthetic_data_set(tmp_path):
+    summary = run_plane(tmp_path, dataset="clusters", n=80, epochs=1, activations=("relu",),
+                        methods=("exact", "binned"), sigmas=(0.1,), n_draws=200, progress=False)
+    rows = table(tmp_path)
+    assert summary["rows"] == len(rows) == 2 * 7 * 2 and rows[0]["n_rows"] == 64
+    assert all(r["i_xt"] <= math.log(64) + 1e-9 for r in rows)
