@@ -10,8 +10,8 @@ from revinfo.result import Estimate
 __version__ = "0.1.0"
 __all__ = ["Estimate", "__version__"]
 
-_SUBMODULES = ("calibrate", "claims", "dist", "estimate", "exact", "flows", "registry", "tasks",
-               "weights")
+_SUBMODULES = ("calibrate", "claims", "dist", "estimate", "exact", "flows", "plane", "registry",
+               "tasks", "weights")
 
 
 def __getattr__(name: str):

@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     for module in (entropy, calibrate, listing):
         module.add_commands(sub)
+    from revinfo.plane.command import add_command as add_plane  # torch-free until run
+
+    add_plane(sub)
     return p
 
 
