@@ -66,9 +66,14 @@ def cmi_ksg(
     estimator is not), as :func:`revinfo.estimate.mi_ksg` does; ties are handled as there.
 
     Arguments:
-        x, y, z: samples, shapes (n, dx), (n, dy), (n, dz) (or 1-D); numpy or torch.
+        x: samples of X, shape (n, dx) (or 1-D); numpy or torch.
+        y: samples of Y, shape (n, dy), the same n.
+        z: samples of Z, shape (n, dz), the same n.
         k: neighbour order, 1 <= k < n.
-        standardize, ties, seed, workers: as in :func:`revinfo.estimate.mi_ksg`.
+        standardize: as in :func:`revinfo.estimate.mi_ksg`.
+        ties: as in :func:`revinfo.estimate.mi_ksg`.
+        seed: as in :func:`revinfo.estimate.mi_ksg`.
+        workers: as in :func:`revinfo.estimate.mi_ksg`.
 
     Returns an :class:`~revinfo.Estimate` in nats; ``stderr`` is None (no Monte Carlo).
 

@@ -230,7 +230,8 @@ def mi_ksg(
     also clips negative values at 0, this one does not).
 
     Arguments:
-        x, y: samples, shapes (n, dx) and (n, dy) (or 1-D); numpy or torch.
+        x: samples of X, shape (n, dx) (or 1-D); numpy or torch.
+        y: samples of Y, shape (n, dy) (or 1-D), the same n.
         k: neighbour order, 1 <= k < n.
         variant: 1 or 2.
         standardize: scale each column to unit standard deviation first.

@@ -101,11 +101,13 @@ def mi_neural(
     bit for bit.
 
     Arguments:
-        x, y: samples of shape (n, dx), (n, dy) (1-D means d = 1), NumPy or torch.
+        x: samples of X, shape (n, dx) (1-D means d = 1), NumPy or torch.
+        y: samples of Y, shape (n, dy), the same n.
         bound: "dv", "nwj", "infonce" or "smile".
         critic: "separable" (f = g(x).h(y), ``embed``-dimensional) or "concat"
             (f = MLP([x, y]), B^2 evaluations per batch).
-        hidden, layers: width and number of hidden layers of each ReLU MLP.
+        hidden: width of each hidden layer of each ReLU MLP.
+        layers: number of hidden layers of each ReLU MLP.
         steps: maximum number of Adam steps; batch_size: pairs per training batch.
         lr: Adam learning rate; tau: SMILE clip (> 0); ema: None or a rate in (0, 1].
         val_fraction: fraction held out, in (0, 1); patience, eval_every: early stopping.

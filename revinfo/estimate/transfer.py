@@ -97,9 +97,10 @@ def transfer_entropy(
     docstring), estimated by a conditional-MI estimator on the embedded vectors.
 
     Arguments:
-        source, target: sequences of shape (T,) or (T, d), or batches (B, T, d) of
+        source: the source sequence X, of shape (T,) or (T, d), or a batch (B, T, d) of
             independent sequences of the same process (their embedded rows are pooled);
             numpy or torch.
+        target: the target sequence Y, shaped like ``source`` (same T and B).
         k: target history length (>= 1); l: source history length (>= 1);
         delay: source lag u (>= 1; u = 1 pairs X_t with Y_{t+1}).
         method: ``"ksg"`` (:func:`~revinfo.estimate.cmi_ksg`, Frenzel–Pompe),

@@ -80,7 +80,8 @@ def cmi_gaussian(cov: Any, x: Any, y: Any, z: Any = ()) -> Estimate:
 
     Arguments:
         cov: the (d, d) symmetric positive definite covariance of the whole vector.
-        x, y: non-empty lists of coordinate indices (an int is a one-element list).
+        x: a non-empty list of coordinate indices (an int is a one-element list).
+        y: a non-empty list of coordinate indices, like ``x``.
         z: the conditioning coordinates (may be empty); x, y, z pairwise disjoint.
 
     Returns:

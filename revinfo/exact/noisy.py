@@ -272,7 +272,8 @@ def mi_noisy(
 
     Args:
         dist: base distribution of X (``revinfo.dist``), event shape (d,).
-        flow: an invertible network on R^d (anything ``revinfo.flows.as_flow`` accepts).
+        flow (Any): an invertible network on R^d (anything ``revinfo.flows.as_flow``
+            accepts).
         sigma: noise scale, >= 0; 0 gives ``math.inf`` (a deterministic invertible map).
         n: outer samples of the nested Monte Carlo.
         inner: ``"auto"`` (default): each point's inner importance draw count chosen from a

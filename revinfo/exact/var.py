@@ -162,8 +162,10 @@ def transfer_entropy_var(
     covariance of the window :math:`X_{t+1}, X_t, \dots`, exact for these finite histories.
 
     Arguments:
-        A, Q: the VAR, as in :func:`var_autocov`.
-        source, target: disjoint lists of component indices (an int is one component).
+        A: the VAR's coefficient matrices, as in :func:`var_autocov`.
+        Q: the VAR's innovation covariance, as in :func:`var_autocov`.
+        source: a list of component indices (an int is one component).
+        target: a list of component indices, disjoint from ``source``.
         k: target history length (>= 1); l: source history length (>= 1);
         delay: source lag u (>= 1).
 
@@ -207,7 +209,8 @@ def past_future_mi_var(
     13, 2409, 2001); for an observed VAR(p), L >= p already gives the limit in L.
 
     Arguments:
-        A, Q: the VAR, as in :func:`var_autocov`.
+        A: the VAR's coefficient matrices, as in :func:`var_autocov`.
+        Q: the VAR's innovation covariance, as in :func:`var_autocov`.
         past: L >= 1; future: M >= 1.
         components: component indices observed (None: all D).
 

@@ -54,11 +54,17 @@ def mi_posterior_channel(dist: D.Distribution, X: Any, Y: Any, noise_sd: float, 
 
     Args:
         dist: the Gaussian law of the input X, event shape (d,).
-        X, Y: training design (m, d) and targets (m,) or (m, k); the layer is k x d.
-        noise_sd, beta, gamma, center: as in :func:`revinfo.weights.linear_posterior`;
-            ``beta = math.inf`` is the deterministic layer W = the least-squares fit.
+        X: the training design, (m, d).
+        Y: the training targets, (m,) or (m, k); the layer is k x d.
+        noise_sd: as in :func:`revinfo.weights.linear_posterior`.
+        beta: as in :func:`revinfo.weights.linear_posterior`; ``beta = math.inf`` is the
+            deterministic layer W = the least-squares fit.
+        gamma: as in :func:`revinfo.weights.linear_posterior`.
+        center: as in :func:`revinfo.weights.linear_posterior`.
         flow: g, invertible on R^k (validated; the value does not depend on it).
-        n, seed, inner: of :func:`revinfo.exact.mi_weight_noise`.
+        n: as in :func:`revinfo.exact.mi_weight_noise`.
+        seed: as in :func:`revinfo.exact.mi_weight_noise`.
+        inner: as in :func:`revinfo.exact.mi_weight_noise`.
     """
     t0 = time.perf_counter()
     mean, cov = _gaussian(dist)
