@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 # The packages with an API page, docs/api/<name>.md: "revinfo" itself and its subpackages.
 API_PAGES = ("revinfo", "dist", "flows", "exact", "estimate", "tasks", "calibrate", "claims",
-             "registry", "weights")
+             "registry", "weights", "plane")
 
 
 def _env() -> dict[str, str]:
