@@ -43,32 +43,49 @@ SKIP = {
     "revinfo.tasks.alias": "mutates the global task registry (tests/tasks cover it)",
 }
 # Known open defects in code owned by other engineers (issue 18), tolerated for that function
-# only until their fixes land: results that are +-inf, and errors that name no argument.
-KNOWN_INF = {"estimate.entropy_knn": "+-inf at |x| ~ 1e300 / 1e-300 (issue 18 kNN scale item)"}
-KNOWN_UNNAMED = {"calibrate.run": "estimators=tensor(2.) leaks 'iteration over a 0-d tensor' "
-                                  "(calibrate/cells.py, the sweeps engineer)",
-                 "estimate.mi_ksg": "standardize=<tensor> leaks torch's 'Boolean value of "
-                                    "Tensor' (estimate/knn.py, the kNN engineer)"}
+# only until their fixes land: results that are +-inf, and errors that name no argument
+# (each entry "function": "the defect"; empty now).
+KNOWN_INF: dict[str, str] = {}  # entropy_knn's +-inf at 1e+-300: fixed by the ksg merge
+KNOWN_UNNAMED: dict[str, str] = {}
 
 RNG = np.random.default_rng(0)
 X40 = RNG.standard_normal((40, 2))
 Y40 = X40[:, :1] + RNG.standard_normal((40, 1))
 FLOW2 = flows.build("affine", 2, 1, seed=0)
 COV2 = np.array([[1.0, 0.5], [0.5, 1.0]])
+COV3 = np.array([[2.0, 1.0, 1.0], [1.0, 2.0, 1.0], [1.0, 1.0, 1.0]])  # X = Z + a, Y = Z + b
+Z40 = RNG.standard_normal((40, 1))
+SEQ = RNG.standard_normal(60)  # a source sequence, and a target that follows it one step late
+SEQ_TARGET = np.r_[0.0, SEQ[:-1]] + RNG.standard_normal(60)
+A_VAR = np.array([[0.5, 0.0], [0.3, 0.4]])  # a stable VAR(1): eigenvalues 0.5 and 0.4
+PMF_XOR = np.zeros((2, 2, 2))  # Y = X xor Z, all four (X, Z) equally likely
+for _a in (0, 1):
+    for _c in (0, 1):
+        PMF_XOR[_a, _a ^ _c, _c] = 0.25
+MIX_W, MIX_MEANS, MIX_COVS = [0.5, 0.5], [[0.0, 0.0], [1.0, 1.0]], [COV2, np.eye(2)]
 
 # Valid, small and fast values by argument name ("function.name" overrides a name).
 VALID: dict[str, Any] = {
     "x": X40, "y": Y40, "z": X40, "labels": (X40[:, 0] > 0).astype(int),
     "sigma": 0.5, "noise_scale": 0.5, "dist": dist.standard_normal(2), "flow": FLOW2,
-"weight": np.eye(2), "cov": COV2, "dim_x": 1, "a": np.eye(2),
+    "weight": np.eye(2), "cov": COV2, "dim_x": 1, "a": np.eye(2),
     "cov_x": COV2, "kind": "affine", "dim": 2, "depth": 1, "d": 2, "scale": 1.0, "df": 3.0,
     "mean": np.zeros(2), "low": np.zeros(2), "high": np.ones(2), "shape_matrix": COV2,
     "tag": None, "name": "gaussian-d1-rho0.5",
+    "estimate.cmi_gaussian.z": Z40, "estimate.transfer_entropy.source": SEQ,
+    "estimate.transfer_entropy.target": SEQ_TARGET, "pmf": PMF_XOR,
+    "exact.cmi_gaussian.cov": COV3, "exact.cmi_gaussian.x": [0], "exact.cmi_gaussian.y": [1],
+    "exact.cmi_gaussian.z": [2],
+    "A": A_VAR, "Q": np.eye(2), "past": 2, "future": 1, "max_lag": 3,
+    "exact.transfer_entropy_var.source": 0, "exact.transfer_entropy_var.target": 1,
+    "weights": MIX_W, "means": MIX_MEANS, "covs": MIX_COVS,
+    "mix": exact.GaussianMixture(MIX_W, MIX_MEANS, MIX_COVS), "exact.pmi_mixture.x": X40[:, :1],
     "flows.trace.x": torch.as_tensor(X40[:5]),
     "dist.spd_matrix.name": "cov",
     # keep the valid call fast
     "exact.entropy.n": 400, "exact.entropy_profile.n": 400, "exact.mi_noisy.n": 16,
-    "exact.mi_weight_noise.n": 16, "estimate.mi_neural.steps": 4,
+    "exact.mi_weight_noise.n": 16, "exact.sample_var.n": 50,
+    "exact.mi_gaussian_mixture.n": 200, "estimate.mi_neural.steps": 4,
     "estimate.mi_neural.batch_size": 8, "estimate.mi_neural.eval_every": 2,
     "calibrate.run.estimators": ["mi_gaussian"], "calibrate.run.tasks": ["gaussian-d1-rho0.5"],
     "calibrate.run.ns": [20], "calibrate.run.seeds": 1, "calibrate.run.workers": 1,

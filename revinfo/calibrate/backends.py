@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from revinfo import _validate
 from revinfo.calibrate.worker import Job, run_cell
 
 BACKENDS = ("local", "dask")
@@ -19,8 +20,7 @@ CONNECT_TIMEOUT = 5
 
 def check(backend: Any, workers: Any, address: Any) -> None:
     """Validate backend options before any work; ValueError naming the bad one."""
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown backend {backend!r}; expected one of {list(BACKENDS)}")
+    _validate.choice(backend, "backend", BACKENDS)  # an array is a TypeError, not elementwise
     if workers is not None and (
         isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
     ):

@@ -78,7 +78,11 @@ def resolve_task(entry: Any) -> Task:
 def _nonempty(values: Any, what: str) -> list[Any]:
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         values = [values]
-    out = list(values)
+    try:
+        out = list(values)
+    except TypeError as err:  # a 0-d tensor or array is Iterable but cannot be iterated
+        raise TypeError(f"{what} must be a list (or one entry), got {type(values).__name__}: "
+                        f"{err}") from None
     if not out:
         raise ValueError(f"{what} is empty; give at least one entry")
     return out

@@ -16,7 +16,7 @@ from scipy.special import digamma
 
 from revinfo import _validate as v
 from revinfo.estimate.binned import CORRECTIONS, _cells, _entropy, _grid
-from revinfo.estimate.gaussian import _logdet_corr
+from revinfo.estimate.gaussian import _logdet_corr, sample_corr
 from revinfo.estimate.knn import TIES, _break_ties, _check_k, _count_within, _standardize
 from revinfo.registry import estimator
 from revinfo.result import Estimate
@@ -90,8 +90,7 @@ def cmi_ksg(
     k = _check_k(k, n)
     v.choice(ties, "ties", TIES)
     workers = v.threads(workers, "workers")
-    if not isinstance(standardize, bool):
-        raise TypeError(f"standardize must be a bool, got {type(standardize).__name__}")
+    standardize = v.flag(standardize, "standardize")
     if standardize:
         xa, ya, za = _standardize(xa), _standardize(ya), _standardize(za)
     gen = v.rng(seed)
@@ -116,7 +115,8 @@ def cmi_gaussian(x: Any, y: Any, z: Any) -> Estimate:
     .. math:: \hat I = \frac12 \log \frac{\det \hat C_{XZ} \det \hat C_{YZ}}
               {\det \hat C_Z \det \hat C_{XYZ}}
 
-    from the sample correlation matrix (scale-free; Cover & Thomas ch. 8). Consistent for
+    from the sample correlation matrix of the columns scaled by their max |value| (scale-free,
+    any finite float64 scale; Cover & Thomas ch. 8). Consistent for
     jointly Gaussian data only; for other data it is the CMI of a different distribution.
     For Gaussian data it is the Geweke/Granger log-ratio of the least-squares residual
     covariances, halved (Barnett, Barrett & Seth, PRL 103, 238701, 2009).
@@ -133,12 +133,7 @@ def cmi_gaussian(x: Any, y: Any, z: Any) -> Estimate:
     t0 = time.perf_counter()
     xa, ya, za = triple(x, y, z, min_n=2)
     dx, dy, dz = xa.shape[1], ya.shape[1], za.shape[1]
-    joint = np.hstack([xa, ya, za])
-    std = joint.std(axis=0, ddof=1)
-    for name, s in (("x", std[:dx]), ("y", std[dx:dx + dy]), ("z", std[dx + dy:])):
-        if np.any(s <= 0):
-            raise ValueError(f"the sample covariance of {name} is singular (a constant column)")
-    corr = np.corrcoef(joint, rowvar=False)
+    corr = sample_corr([("x", xa), ("y", ya), ("z", za)])
     ix, iy, iz = list(range(dx)), list(range(dx, dx + dy)), list(range(dx + dy, dx + dy + dz))
 
     def logdet(idx: list[int], name: str) -> float:

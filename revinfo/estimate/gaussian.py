@@ -32,6 +32,19 @@ def _unit_scale(a: np.ndarray) -> np.ndarray:
     return a / np.where(top > 0, top, 1.0)
 
 
+def sample_corr(blocks: list[tuple[str, np.ndarray]]) -> np.ndarray:
+    """The sample correlation matrix of the named (n, d_i) blocks side by side, from their
+    columns scaled by :func:`_unit_scale`; a constant column is a ValueError naming its block."""
+    joint = _unit_scale(np.hstack([a for _, a in blocks]))
+    std = joint.std(axis=0, ddof=1)
+    start = 0
+    for name, a in blocks:
+        if np.any(std[start:start + a.shape[1]] <= 0):
+            raise ValueError(f"the sample covariance of {name} is singular (a constant column)")
+        start += a.shape[1]
+    return np.corrcoef(joint, rowvar=False)
+
+
 @estimator("mi_gaussian", inputs="xy", quantity="mi")
 def mi_gaussian(x: Any, y: Any) -> Estimate:
     r"""Mutual information of the Gaussian with the samples' covariance (CCA form).
@@ -59,12 +72,7 @@ def mi_gaussian(x: Any, y: Any) -> Estimate:
     t0 = time.perf_counter()
     xa, ya = v.paired(x, y, min_n=2)
     dx = xa.shape[1]
-    joint = _unit_scale(np.hstack([xa, ya]))
-    std = joint.std(axis=0, ddof=1)
-    for name, s in (("x", std[:dx]), ("y", std[dx:])):
-        if np.any(s <= 0):
-            raise ValueError(f"the sample covariance of {name} is singular (a constant column)")
-    corr = np.corrcoef(joint, rowvar=False)
+    corr = sample_corr([("x", xa), ("y", ya)])
     value = 0.5 * (
         _logdet_corr(corr[:dx, :dx], "x")
         + _logdet_corr(corr[dx:, dx:], "y")

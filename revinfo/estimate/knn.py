@@ -261,8 +261,7 @@ def mi_ksg(
     variant = v.choice(v.integer(variant, "variant"), "variant", (1, 2))
     v.choice(ties, "ties", TIES)
     workers = v.threads(workers, "workers")
-    if not isinstance(standardize, bool):
-        raise TypeError(f"standardize must be a bool, got {type(standardize).__name__}")
+    standardize = v.flag(standardize, "standardize")
     if standardize:
         xa, ya = _standardize(xa), _standardize(ya)
     gen = v.rng(seed)

@@ -33,9 +33,9 @@ class GaussianMixture:
     """
 
     def __init__(self, weights: Any, means: Any, covs: Any):
-        w = np.asarray(weights, dtype=np.float64)
-        mu = np.asarray(means, dtype=np.float64)
-        cov = np.asarray(covs, dtype=np.float64)
+        w = _validate.float64_tensor(weights, "weights").numpy()
+        mu = _validate.float64_tensor(means, "means").numpy()
+        cov = _validate.float64_tensor(covs, "covs").numpy()
         if w.ndim != 1 or w.size < 1 or not np.all(w > 0) or abs(w.sum() - 1.0) > 1e-9:
             raise ValueError(f"weights must be a (K,) vector of positive numbers summing to 1, "
                              f"got {w}")
@@ -76,21 +76,48 @@ class GaussianMixture:
         diff = z[..., None, :] - self.means  # (..., K, d)
         # solve L u = diff for every component: u = L^-1 diff
         lead = diff.shape[:-2]
-        flat = diff.reshape(-1, *diff.shape[-2:]).transpose(1, 2, 0)  # (K, d, m)
+        flat = diff.reshape(math.prod(lead), *diff.shape[-2:]).transpose(1, 2, 0)  # (K, d, m)
         u = np.linalg.solve(self._chol, flat)  # (K, d, m)
         quad = (u * u).sum(1).T.reshape(*lead, self.weights.size)
         return logsumexp(self._log_norm - 0.5 * quad, axis=-1)
 
 
+def _points(value: Any, name: str, width: int) -> np.ndarray:
+    """``value`` as a finite float64 array of shape (..., width) (ValueError/TypeError naming
+    ``name``)."""
+    arr = _validate.float64_tensor(value, name).numpy()
+    if arr.ndim < 1 or arr.shape[-1] != width:
+        raise ValueError(f"{name} must have shape (..., {width}), got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or inf")
+    return arr
+
+
 def pmi_mixture(mix: GaussianMixture, dim_x: int, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """log p(x, y) - log p(x) - log p(y) for the mixture on (x, y), X the first ``dim_x``
-    coordinates; x (..., dx), y (..., dy) with broadcasting leading shapes."""
-    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    lead = np.broadcast_shapes(x.shape[:-1], y.shape[:-1])
+    coordinates; x (..., dx), y (..., dy) with broadcasting leading shapes.
+
+    Raises ValueError naming x and y at points so far from every component (|x|, |y| beyond
+    ~1e154 standard deviations) that the log densities overflow float64 and the pmi is -inf
+    minus -inf."""
+    if not isinstance(mix, GaussianMixture):
+        raise TypeError(f"mix must be a GaussianMixture, got {type(mix).__name__}")
+    dim_x = _validate.integer(dim_x, "dim_x", low=1, high=mix.dim - 1)
+    x, y = _points(x, "x", dim_x), _points(y, "y", mix.dim - dim_x)
+    try:
+        lead = np.broadcast_shapes(x.shape[:-1], y.shape[:-1])
+    except ValueError:
+        raise ValueError(f"the leading shapes of x {x.shape[:-1]} and y {y.shape[:-1]} do not "
+                         "broadcast") from None
     xy = np.concatenate([np.broadcast_to(x, (*lead, x.shape[-1])),
                          np.broadcast_to(y, (*lead, y.shape[-1]))], axis=-1)
     mx, my = mix.marginal(slice(0, dim_x)), mix.marginal(slice(dim_x, mix.dim))
-    return mix.log_prob(xy) - mx.log_prob(x) - my.log_prob(y)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow: the ValueError below
+        pmi = mix.log_prob(xy) - mx.log_prob(x) - my.log_prob(y)
+    if np.isnan(pmi).any():
+        raise ValueError("x and y hold points where the mixture's log densities overflow "
+                         "float64 (too many standard deviations from every component)")
+    return pmi
 
 
 def mi_gaussian_mixture(weights: Any, means: Any, covs: Any, dim_x: int, n: int = 100_000,

@@ -131,6 +131,21 @@ def window_cov(gam: np.ndarray, m: int) -> np.ndarray:
     return w
 
 
+# Largest window (time points x components) whose dense covariance the closed forms build:
+# a 4096 x 4096 float64 matrix is 134 MB and one Cholesky of it takes about a second.
+MAX_WINDOW = 4096
+
+
+def _window(a: np.ndarray, q: np.ndarray, m: int, names: str) -> np.ndarray:
+    """:func:`window_cov` of m time points; a ValueError naming ``names`` (the arguments that
+    set m) when the window has more than :data:`MAX_WINDOW` coordinates."""
+    d = a.shape[1]
+    if m * d > MAX_WINDOW:
+        raise ValueError(f"{names} give a window of {m} time points x {d} components = "
+                         f"{m * d} coordinates, more than the {MAX_WINDOW} computed here")
+    return window_cov(_autocov(a, q, m - 1), m)
+
+
 def _at(lags: range, comps: list[int], d: int) -> list[int]:
     """Window indices of components ``comps`` at window lags ``lags``."""
     return [lag * d + c for lag in lags for c in comps]
@@ -185,7 +200,7 @@ def transfer_entropy_var(
     delay = _validate.integer(delay, "delay", low=1)
     d = a.shape[1]
     m = 1 + max(k, delay + l - 1)
-    w = window_cov(_autocov(a, q, m - 1), m)
+    w = _window(a, q, m, "k, l and delay")
     future = _at(range(1), tgt, d)
     src_past = _at(range(delay, delay + l), src, d)
     tgt_past = _at(range(1, k + 1), tgt, d)
@@ -227,7 +242,7 @@ def past_future_mi_var(
     past = _validate.integer(past, "past", low=1)
     future = _validate.integer(future, "future", low=1)
     m = past + future
-    w = window_cov(_autocov(a, q, m - 1), m)
+    w = _window(a, q, m, "past and future")
     value = gaussian_cmi_value(w, _at(range(future), comps, d), _at(range(future, m), comps, d),
                                [])
     return Estimate(value, None, "closed-form gaussian var past-future mi",

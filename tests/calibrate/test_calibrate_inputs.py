@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 from calibrate_helpers import corr_mi
 
 import revinfo.estimate as est
@@ -142,3 +143,18 @@ def test_the_dimension_rule_skips_ksg_and_binned_on_images_only():
         spec = resolve_estimator(name)
         assert fits(spec, small) and not fits(spec, image)
     assert fits(resolve_estimator("mi_gaussian"), image)  # no dimension rule for it
+
+
+@pytest.mark.parametrize("bad", [torch.tensor(2.0), np.array(2.0)])
+def test_a_zero_dim_tensor_or_array_of_estimators_is_a_type_error(bad):
+    """A 0-d tensor/array is Iterable but cannot be iterated (found by tests/test_fuzz.py:
+    it leaked "iteration over a 0-d tensor", naming no argument)."""
+    with pytest.raises(TypeError, match="estimators must be a list"):
+        calibrate.make_grid(bad, [GAUSS], [40], 1)
+
+
+def test_an_array_backend_is_a_type_error():
+    """``backend in BACKENDS`` compared an array elementwise (found by tests/test_fuzz.py: "The
+    truth value of an empty array is ambiguous", naming no argument)."""
+    with pytest.raises(TypeError, match="backend must be one of"):
+        calibrate.run(["mi_gaussian"], [GAUSS], [40], 1, backend=np.array([]), progress=False)

@@ -102,6 +102,10 @@ def test_cmi_gaussian_equals_the_regression_residual_ratio():
 
     want = 0.5 * np.log(resid_var(y[:, 0], [z]) / resid_var(y[:, 0], [x, z]))
     assert estimate.cmi_gaussian(x, y, z).value == pytest.approx(want, abs=1e-10)
+    # CMI is scale-free, and so is the estimate at any finite float64 scale (|x| ~ 1e300 once
+    # leaked numpy's LinAlgError "Eigenvalues did not converge"; 1e-300 squares to 0).
+    for sx, sy, sz in [(1e300, 1.0, 1.0), (1.0, 1e-300, 1e300), (1e-300, 1e300, 1e-300)]:
+        assert estimate.cmi_gaussian(sx * x, sy * y, sz * z).value == pytest.approx(want, abs=1e-10)
 
 
 def test_cmi_gaussian_within_5_sd_at_n5000():

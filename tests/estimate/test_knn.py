@@ -131,6 +131,11 @@ def test_integer_numpy_scalars_accepted_float_variant_rejected() -> None:
     for bad in (1.0, 2.0, True, "1"):
         with pytest.raises(TypeError, match="variant must be an integer"):
             mi_ksg(x, y, variant=bad)
+    # numpy's bool is a bool; a tensor is not (it leaked torch's "Boolean value of Tensor")
+    assert mi_ksg(x, y, standardize=np.bool_(True)).value == mi_ksg(x, y).value
+    for bad in (torch.tensor(True), torch.tensor(2.0), 1, "yes"):
+        with pytest.raises(TypeError, match="standardize must be True or False"):
+            mi_ksg(x, y, standardize=bad)
 
 
 @pytest.mark.parametrize("scale", [1e154, 1e200, 1e300, 1e-300])

@@ -147,6 +147,11 @@ def test_past_future_mi():
     (lambda: exact.transfer_entropy_var(A2, Q3, 0, 2, delay=0), "delay must be >= 1"),
     (lambda: exact.transfer_entropy_var(A2, Q3, 0, 5), r"target index 5 is outside"),
     (lambda: exact.past_future_mi_var(A2, Q3, 0, 1), "past must be >= 1"),
+    # a huge history once leaked numpy's "Maximum allowed dimension exceeded" (k = 1e30) or
+    # tried to allocate the window (k = 1e12); found by tests/test_fuzz.py
+    (lambda: exact.transfer_entropy_var(A2, Q3, 0, 2, k=10**30), "k, l and delay give a window"),
+    (lambda: exact.transfer_entropy_var(A2, Q3, 0, 2, l=10**12), "k, l and delay give a window"),
+    (lambda: exact.past_future_mi_var(A2, Q3, 1, 2**63), "past and future give a window"),
 ])
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):

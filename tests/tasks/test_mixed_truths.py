@@ -149,3 +149,26 @@ def test_bent_mixture_pmi_is_the_base_pmi_at_the_pulled_back_points(base, which)
     np.testing.assert_allclose(task.pmi(push(f, x0), push(g, y0)), b.pmi(x0, y0),
                                rtol=0, atol=1e-10)
     assert task.truth.value == b.truth.value
+
+
+def test_mixture_bad_input_names_the_argument():
+    """Found by tests/test_fuzz.py: these leaked numpy's messages (or an AttributeError /
+    IndexError) that named no argument."""
+    eye2 = np.stack([np.eye(2)] * 2)
+    for bad, name in [("bogus", "weights"), (1 + 1j, "means"), (None, "covs")]:
+        args = {"weights": [0.5, 0.5], "means": np.zeros((2, 2)), "covs": eye2, name: bad}
+        with pytest.raises((TypeError, ValueError), match=name):
+            exact.GaussianMixture(**args)
+    mix = exact.GaussianMixture([0.5, 0.5], [[0.0, 0.0], [1.0, 1.0]], eye2)
+    x, y = np.zeros((4, 1)), np.ones((4, 1))
+    with pytest.raises(TypeError, match="mix"):
+        exact.pmi_mixture(None, 1, x, y)
+    for kwargs, name in [({"x": np.zeros((4, 2))}, "x"), ({"y": np.float64(1.0)}, "y"),
+                         ({"x": np.full((4, 1), np.nan)}, "x"), ({"dim_x": 2}, "dim_x"),
+                         ({"y": np.ones((3, 1))}, "y"), ({"x": np.zeros((4, 1)) + 1j}, "x")]:
+        with pytest.raises((TypeError, ValueError), match=name):
+            exact.pmi_mixture(**{"mix": mix, "dim_x": 1, "x": x, "y": y, **kwargs})
+    # empty leading shapes are fine; points 1e200 sd away overflow the log densities
+    assert exact.pmi_mixture(mix, 1, np.zeros((0, 1)), np.zeros((0, 1))).shape == (0,)
+    with pytest.raises(ValueError, match="x and y"):
+        exact.pmi_mixture(mix, 1, x + 1e200, y)
