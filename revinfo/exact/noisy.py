@@ -25,7 +25,7 @@ is Goldfeld et al., "Estimating Information Flow in Deep Neural Networks", ICML 
     says it needs fewer draws, :math:`x' = f^{-1}(y - \sigma u)`, u ~ N(0, I), with density
     :math:`N(f(x'); y, \sigma^2 I)\,|\det J_f(x')|` (this reaches every mode of p(x' | y) on a
     folding flow; ``extra["proposal_third"]`` says which); plus the delta-method correction
-    of the bias of :math:`\log` (mean) per point (``revinfo.exact._importance``);
+    of the bias of :math:`\log` (mean) per point (``revinfo.exact._nested``);
   - zero-mean control variates fitted by least squares: :math:`|\varepsilon|^2 - d`,
     :math:`\log p_X(x) + h(X)`, :math:`\log|\det J_f(x)| - \widehat{E}\log|\det J_f|` (its mean
     from many cheap forward passes, ``exact.entropy``; its error is carried into the stderr),
@@ -51,6 +51,7 @@ from __future__ import annotations
 import copy
 import math
 import time
+from dataclasses import dataclass
 
 import torch
 from nflows.transforms.base import InverseNotAvailable, Transform
@@ -58,7 +59,7 @@ from torch import distributions as D
 
 from revinfo import _validate, seeds
 from revinfo import dist as _dist
-from revinfo.exact import _importance as imp
+from revinfo.exact import _control_variates, _log_mean, _nested, _prior, _proposal
 from revinfo.exact.entropy import _checked_flow, base_entropy, entropy
 from revinfo.exact.gaussian import mi_gaussian_channel
 from revinfo.exact.sampling import base_chunks
@@ -114,7 +115,7 @@ def _autograd_jacobian(flow: Transform, x: torch.Tensor, dist: D.Distribution):
         if not z.requires_grad:
             return None
         jac = batched_jacobian(z, xg, keep_graph=True).to(x.dtype)
-        lp = imp.log_prob(dist, xg) - ld
+        lp = _prior.log_prob(dist, xg) - ld
         grad = torch.autograd.grad(lp.sum(), xg, allow_unused=True)[0] if lp.requires_grad else None
     return jac, None if grad is None else grad.to(x.dtype)
 
@@ -179,16 +180,16 @@ def _nested_chunk(flow, dist, x, eps, sigma, refine=1, flow_jac=None):
     m, d = x.shape
     z, ld, jac, grad = _jacobian(flow, x, dist, flow_jac)
     y = z + sigma * eps
-    lp0, gprior, hprior = imp.prior_terms(dist, x)
+    lp0, gprior, hprior = _prior.prior_terms(dist, x)
     var = x.new_full((m,), sigma**2)
-    mean, chol = imp.gaussian_posterior(x, gprior, hprior, jac, sigma * eps, var)
+    mean, chol = _proposal.gaussian_posterior(x, gprior, hprior, jac, sigma * eps, var)
     cv_chol = chol
     for _ in range(refine):  # Gauss-Newton: relinearise at the current mean
         z1, _, jac1, _ = _jacobian(flow, mean, dist, flow_jac)
-        _, g1, h1 = imp.prior_terms(dist, mean)
-        mean, chol = imp.gaussian_posterior(mean, g1, h1, jac1, y - z1, var)
+        _, g1, h1 = _prior.prior_terms(dist, mean)
+        mean, chol = _proposal.gaussian_posterior(mean, g1, h1, jac1, y - z1, var)
     out = {"mean": mean, "chol": chol, "y": y, "eps2": eps.pow(2).sum(1), "lp": lp0, "ld": ld}
-    out["cv_lap1"], out["cv_lap2"] = imp.laplace_controls(cv_chol, jac, gprior, eps, sigma)
+    out["cv_lap1"], out["cv_lap2"] = _control_variates.laplace_controls(cv_chol, jac, gprior, eps, sigma)
     if grad is not None:
         # grad_z log p_Z = J^{-T} grad_x [log p_X - log|det J|]
         gz = torch.linalg.solve(jac.transpose(1, 2), grad[:, :, None])[:, :, 0]
@@ -206,8 +207,8 @@ def _plain_chunk(flow, dist, x, eps, sigma, inner):
         u = torch.randn(m, inner, d, dtype=x.dtype).to(x.device)
         zs = (y[:, None, :] - sigma * u).reshape(-1, d)
         xs, ld_inv = flow.inverse(zs)
-        logw = (imp.log_prob(dist, xs) + ld_inv).reshape(m, inner)
-    return {"L": imp.log_mean(logw, corrected=False)}
+        logw = (_prior.log_prob(dist, xs) + ld_inv).reshape(m, inner)
+    return {"L": _log_mean.log_mean(logw, corrected=False)}
 
 
 def _run_chunks(fn, flow, dist, n, sigma, device, *args, rows=4096):
@@ -262,7 +263,7 @@ def mi_noisy(
     n: int = 4000,
     seed: int | None = 0,
     inner: int | str = "auto",
-    max_inner: int = imp.MAX_INNER,
+    max_inner: int = _nested.MAX_INNER,
     n_entropy: int | None = None,
     method: str = "auto",
     refine: int = 1,
@@ -278,7 +279,7 @@ def mi_noisy(
         n: outer samples of the nested Monte Carlo.
         inner: ``"auto"`` (default): each point's inner importance draw count chosen from a
             pilot's effective sample size, then doubled for every point while doubling still
-            moves the value (``revinfo.exact._importance.nested_value``; the rounds are in
+            moves the value (``revinfo.exact._nested.nested_value``; the rounds are in
             ``extra["inner_path"]``); or a fixed even count per outer sample (the check
             compares with half of it and only warns).
         max_inner: the cap on a point's inner draws for ``inner="auto"``; reaching it with the
@@ -301,7 +302,7 @@ def mi_noisy(
     d = _dist.dim(dist)
     sigma = _validate.noise_scale(sigma, "sigma", allow_zero=True)
     n = _validate.integer(n, "n", low=2)
-    imp.inner_plan(inner, max_inner)
+    _nested.inner_plan(inner, max_inner)
     refine = _validate.integer(refine, "refine", low=0)
     method = _validate.choice(method, "method", METHODS)
     seed = _validate.seed(seed)
@@ -314,7 +315,7 @@ def mi_noisy(
                         None, time.perf_counter() - t0)
     if method in ("auto", "closed-form"):
         lin = linear_map(f, d)
-        g = imp.gaussian_params(dist)
+        g = _prior.gaussian_params(dist)
         if lin is not None and g is not None:
             return _closed_form(lin[0], g[1], sigma, t0)
         if method == "closed-form":
@@ -326,18 +327,40 @@ def mi_noisy(
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(s_nested)
             parts = _run_chunks(_plain_chunk, _on(f, device), dist, n, sigma, device, k,
-                                rows=max(1, imp.INNER_ROWS // k))
+                                rows=max(1, _nested.INNER_ROWS // k))
         h_y = -parts["L"]
         value = float(h_y.mean()) - 0.5 * d * math.log(2 * math.pi * math.e * sigma**2)
         se = float(h_y.std() / math.sqrt(n))
         return Estimate(value, se, "nested-mc plain (biased with few inner draws)", n,
                         time.perf_counter() - t0, {"inner": k})
-    return _mc(dist, f, sigma, n, inner, max_inner, n_entropy, s_nested, s_entropy, device,
-               refine, t0)
+    run = NoisyChannelProblem(dist=dist, flow=f, sigma=sigma, n=n, inner=inner,
+                              max_inner=max_inner, n_entropy=n_entropy, s_nested=s_nested,
+                              s_entropy=s_entropy, device=device, refine=refine)
+    return _mc(run, t0)
 
 
-def _mc(dist, f, sigma, n, inner, max_inner, n_entropy, s_nested, s_entropy, device, refine,
-        t0):
+@dataclass(frozen=True)
+class NoisyChannelProblem:
+    """The validated inputs of :func:`mi_noisy`'s nested Monte Carlo (``method="mc"``): the
+    base, the flow (checked, on the CPU), the noise scale, outer samples, the inner draw plan,
+    the E log|det J| pass count (None: 50 n), the two derived seeds (nested, entropy), where
+    the flow runs and the Gauss-Newton refinement steps."""
+
+    dist: D.Distribution
+    flow: Transform
+    sigma: float
+    n: int
+    inner: int | str
+    max_inner: int
+    n_entropy: int | None
+    s_nested: int
+    s_entropy: int
+    device: str | torch.device
+    refine: int
+
+
+def _mc(run: NoisyChannelProblem, t0: float) -> Estimate:
+    dist, f, sigma, n, device = run.dist, run.flow, run.sigma, run.n, run.device
     d = _dist.dim(dist)
     f_dev = _on(f, device)
     forward = logdet_pass(f_dev)  # no autograd; fused for coupling stacks
@@ -354,17 +377,17 @@ def _mc(dist, f, sigma, n, inner, max_inner, n_entropy, s_nested, s_entropy, dev
         """x' = f^{-1}(y - sigma u), u ~ N(0, I): the noise ball around y pulled back through the
         flow, which reaches every region f maps near y (all modes of p(x' | y))."""
         y = parts["y"][idx]
-        u = imp.standard_normal((y.shape[0], count, d))
+        u = _prior.standard_normal((y.shape[0], count, d))
         z = (y[:, None, :] - sigma * u).reshape(-1, d).to(device)
         return f_dev.inverse(z)[0].reshape(y.shape[0], count, d)
 
     h_x = base_entropy(dist)
     h_z = None
     if not has_constant_logabsdet(f):
-        h_z = entropy(dist, f, n=n_entropy or 50 * n, seed=s_entropy)
+        h_z = entropy(dist, f, n=run.n_entropy or 50 * n, seed=run.s_entropy)
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(s_nested)
-        parts = _run_chunks(_nested_chunk, f_dev, dist, n, sigma, device, refine,
+        torch.manual_seed(run.s_nested)
+        parts = _run_chunks(_nested_chunk, f_dev, dist, n, sigma, device, run.refine,
                             jacobian_copy(f_dev), rows=_jacobian_rows(d))
         const = -0.5 * d * math.log(2 * math.pi * sigma**2)
         cols = [parts["eps2"] - d, parts["lp"] + h_x]
@@ -379,15 +402,17 @@ def _mc(dist, f, sigma, n, inner, max_inner, n_entropy, s_nested, s_entropy, dev
         controls = torch.stack(cols, 1)
         ev = torch.tensor(extra_var, dtype=torch.float64)
         with torch.no_grad():
-            value, se, extra = imp.nested_value(
-                lambda L: const - 0.5 * parts["eps2"] - L, controls, ev, draw, dist,
-                parts["mean"], parts["chol"], inner, max_inner, "mi_noisy", device,
-                sample_noise if _invertible(f_dev, d, device) else None, "noise",
-            )
+            value, se, extra = _nested.nested_value(_nested.NestedProblem(
+                target=lambda L: const - 0.5 * parts["eps2"] - L, controls=controls,
+                extra_var=ev, draw=draw, dist=dist, mean=parts["mean"], chol=parts["chol"],
+                inner=run.inner, max_inner=run.max_inner, name="mi_noisy", device=device,
+                sample_third=sample_noise if _invertible(f_dev, d, device) else None,
+                third_name="noise",
+            ))
     extra.update({
         "sigma": sigma, "h_x": h_x, "h_z": None if h_z is None else h_z.value,
         "h_z_stderr": None if h_z is None else h_z.stderr,
-        "n_entropy": None if h_z is None else h_z.n, "refine": refine,
+        "n_entropy": None if h_z is None else h_z.n, "refine": run.refine,
     })
     return Estimate(value, se, "nested-mc importance (posterior IS, control variates)", n,
                     time.perf_counter() - t0, extra)

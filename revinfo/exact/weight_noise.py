@@ -19,7 +19,7 @@ sampling in x-space from a defensive mixture around the Gaussian posterior appro
 zero-mean control variates :math:`|\eta|^2 - k` (eta the standardised noise),
 :math:`\log p_X(x) + h(X)` and the Laplace terms, and the check that doubling the inner draws
 does not move the value significantly; by default (``inner="auto"``) the inner draws are
-chosen per point and doubled until it passes (``revinfo.exact._importance.nested_value``).
+chosen per point and doubled until it passes (``revinfo.exact._nested.nested_value``).
 As s -> 0 the value rises without bound (s = 0 gives ``math.inf`` for W of full column rank;
 otherwise the map x -> W x loses information and the limit is finite, so s = 0 is refused
 there).
@@ -37,7 +37,7 @@ from torch import distributions as D
 
 from revinfo import _validate, seeds
 from revinfo import dist as _dist
-from revinfo.exact import _importance as imp
+from revinfo.exact import _control_variates, _nested, _prior, _proposal
 from revinfo.exact.entropy import base_entropy
 from revinfo.flows.adapters import as_flow
 from revinfo.result import Estimate
@@ -75,12 +75,12 @@ def _chunk(dist: D.Distribution, w: torch.Tensor, s: float, x: torch.Tensor,
     k = w.shape[0]
     norm = x.norm(dim=1)
     u = x @ w.T + (s * norm)[:, None] * eta
-    lp0, gprior, hprior = imp.prior_terms(dist, x)
+    lp0, gprior, hprior = _prior.prior_terms(dist, x)
     jac = w.expand(m, k, d)
-    mean, chol = imp.gaussian_posterior(x, gprior, hprior, jac, u - x @ w.T, (s * norm) ** 2)
+    mean, chol = _proposal.gaussian_posterior(x, gprior, hprior, jac, u - x @ w.T, (s * norm) ** 2)
     out = {"mean": mean, "chol": chol, "u": u, "eta2": eta.pow(2).sum(1), "lp": lp0,
            "log_norm": torch.log(norm)}
-    out["cv_lap1"], out["cv_lap2"] = imp.laplace_controls(chol, jac, gprior, eta, s * norm)
+    out["cv_lap1"], out["cv_lap2"] = _control_variates.laplace_controls(chol, jac, gprior, eta, s * norm)
     return out
 
 
@@ -93,7 +93,7 @@ def mi_weight_noise(
     n: int = 4000,
     seed: int | None = 0,
     inner: int | str = "auto",
-    max_inner: int = imp.MAX_INNER,
+    max_inner: int = _nested.MAX_INNER,
 ) -> Estimate:
     """I(X; g((W + Delta) X)) in nats, Delta_ij ~ N(0, noise_scale^2) (module docstring).
 
@@ -105,7 +105,7 @@ def mi_weight_noise(
             (the value does not depend on it).
         n: outer samples.
         inner: ``"auto"`` (default; adaptive per point, doubled while the check fails, see
-            ``revinfo.exact._importance.nested_value``) or a fixed even count per outer sample.
+            ``revinfo.exact._nested.nested_value``) or a fixed even count per outer sample.
         max_inner: the cap for ``inner="auto"``.
 
     Example:
@@ -120,7 +120,7 @@ def mi_weight_noise(
     k = w.shape[0]
     s = _validate.positive(noise_scale, "noise_scale", allow_zero=True)
     n = _validate.integer(n, "n", low=2)
-    imp.inner_plan(inner, max_inner)
+    _nested.inner_plan(inner, max_inner)
     seed = _validate.seed(seed)
     if flow is not None:
         _check_flow(flow, k)
@@ -131,12 +131,12 @@ def mi_weight_noise(
         return Estimate(math.inf, None, "deterministic: noise_scale = 0, injective W", None,
                         time.perf_counter() - t0)
     h_x = base_entropy(dist)
-    rows = max(1, imp.INNER_ROWS // (16 * d))
+    rows = max(1, _nested.INNER_ROWS // (16 * d))
 
     def draw(idx, xs, lps):
         sd = s * xs.norm(dim=-1)
         resid = p["u"][idx][:, None, :] - xs @ w.T
-        log_lik = -k * torch.log(sd) - 0.5 * k * imp.LOG_2PI - 0.5 * resid.pow(2).sum(-1) / sd**2
+        log_lik = -k * torch.log(sd) - 0.5 * k * _prior.LOG_2PI - 0.5 * resid.pow(2).sum(-1) / sd**2
         return lps + log_lik, None
 
     parts: dict[str, list[torch.Tensor]] = {}
@@ -153,12 +153,14 @@ def mi_weight_noise(
             [p["eta2"] - k, p["lp"] + h_x, p["cv_lap1"], p["cv_lap2"]], 1
         )
         # log p(u | x) = -k log(s |x|) - k/2 log 2 pi - |eta|^2 / 2
-        log_cond = -k * (math.log(s) + p["log_norm"]) - 0.5 * k * imp.LOG_2PI - 0.5 * p["eta2"]
+        log_cond = -k * (math.log(s) + p["log_norm"]) - 0.5 * k * _prior.LOG_2PI - 0.5 * p["eta2"]
         with torch.no_grad():
-            value, se, extra = imp.nested_value(
-                lambda L: log_cond - L, controls, torch.zeros(4, dtype=torch.float64), draw,
-                dist, p["mean"], p["chol"], inner, max_inner, "mi_weight_noise",
-            )
+            value, se, extra = _nested.nested_value(_nested.NestedProblem(
+                target=lambda L: log_cond - L, controls=controls,
+                extra_var=torch.zeros(4, dtype=torch.float64), draw=draw, dist=dist,
+                mean=p["mean"], chol=p["chol"], inner=inner, max_inner=max_inner,
+                name="mi_weight_noise",
+            ))
     extra.update({"noise_scale": s, "k": k, "h_x": h_x})
     return Estimate(value, se, "nested-mc importance (posterior IS, control variates)", n,
                     time.perf_counter() - t0, extra)
