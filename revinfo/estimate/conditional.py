@@ -2,7 +2,7 @@ r"""Conditional mutual information I(X;Y|Z) from samples: k-nearest neighbours
 (Frenzel–Pompe), the Gaussian plug-in and the binned plug-in.
 
 All three rest on :math:`I(X;Y|Z) = h(X,Z) + h(Y,Z) - h(Z) - h(X,Y,Z)` (Cover & Thomas,
-eq. 2.60, in nats). KD-trees only (scipy's cKDTree); never an n x n matrix.
+eq. 2.60, in nats). KD-trees only (the max-norm tree of estimate._kdtree); never an n x n matrix.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import time
 from typing import Any
 
 import numpy as np
-from scipy.spatial import cKDTree
 from scipy.special import digamma
 
 from revinfo import _validate as v
+from revinfo.estimate import _kdtree
 from revinfo.estimate.binned import CORRECTIONS, _cells, _entropy, _grid
 from revinfo.estimate.gaussian import _logdet_corr, sample_corr
 from revinfo.estimate.knn import TIES, _break_ties, _check_k, _count_within, _standardize
@@ -97,7 +97,7 @@ def cmi_ksg(
     xa, ya, za = (_break_ties(a, name, ties, gen) for a, name in ((xa, "x"), (ya, "y"), (za, "z")))
     xz, yz = np.hstack([xa, za]), np.hstack([ya, za])
     joint = np.hstack([xa, yz])
-    eps = cKDTree(joint).query(joint, k=k + 1, p=np.inf, workers=workers)[0][:, k]
+    eps = _kdtree.kth_distance(_kdtree.Tree(joint), k + 1, workers)  # max-norm, self included
     n_xz = count_strictly_within(xz, eps, workers)
     n_yz = count_strictly_within(yz, eps, workers)
     n_z = count_strictly_within(za, eps, workers)
