@@ -249,26 +249,57 @@ def coverage_table(df: pd.DataFrame) -> pd.DataFrame:
                                        "above_log_n"])
 
 
-def pmi_spread_table(task_names: Sequence[str], n: int = 2000, seed: int = 0) -> pd.DataFrame:
-    """Per task with an exact PMI (:meth:`revinfo.tasks.Task.pmi`): sd, 5% and 95% quantiles
-    of the PMI over n joint samples, and e^I (McAllester & Stratos 2020: about e^I samples
-    to certify I nats). Tasks that are not registered or have no exact PMI are left out.
+def pmi_profiles(task_names: Sequence[str], n: int = 2000, seed: int = 0) -> list[Any]:
+    """The :class:`~revinfo.tasks.pmi.PMIProfile` (n exact PMI values) of every named task that
+    has an exact PMI (:meth:`revinfo.tasks.Task.pmi`); other or unregistered tasks are left out.
     Cost: n PMI evaluations per task (milliseconds for closed forms; pulling 2000 samples
     back through a 128-D spline network takes seconds)."""
     from revinfo import tasks
     from revinfo.tasks.pmi import pmi_profile
 
     known = set(tasks.names())
-    rows = []
-    for name in dict.fromkeys(task_names):
-        if name not in known or not tasks.get(name).has_pmi:
-            continue
-        prof = pmi_profile(name, n=n, seed=seed)
-        rows.append({"task": name, "truth": prof.truth, "pmi_mean": prof.mean.value,
-                     "pmi_sd": prof.sd, "pmi_q05": prof.quantiles[0.05],
-                     "pmi_q95": prof.quantiles[0.95], "e_to_truth": prof.e_to_truth})
+    return [pmi_profile(name, n=n, seed=seed) for name in dict.fromkeys(task_names)
+            if name in known and tasks.get(name).has_pmi]
+
+
+def pmi_spread_table(task_names: Sequence[str], n: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """Per task with an exact PMI (:func:`pmi_profiles`): sd, 5% and 95% quantiles of the PMI
+    over n joint samples, and e^I (McAllester & Stratos 2020: about e^I samples to certify
+    I nats)."""
+    rows = [{"task": p.task, "truth": p.truth, "pmi_mean": p.mean.value, "pmi_sd": p.sd,
+             "pmi_q05": p.quantiles[0.05], "pmi_q95": p.quantiles[0.95],
+             "e_to_truth": p.e_to_truth} for p in pmi_profiles(task_names, n, seed)]
     return pd.DataFrame(rows, columns=["task", "truth", "pmi_mean", "pmi_sd", "pmi_q05",
                                        "pmi_q95", "e_to_truth"])
+
+
+#: at most this many tasks get a panel in ``pmi_profiles.png``
+PMI_PANELS = 12
+
+
+def plot_pmi_profiles(profiles: Sequence[Any], path: Path) -> bool:
+    """``pmi_profiles.png``: one histogram panel per task (its exact PMI values, the truth I
+    and the PMI mean marked), the first :data:`PMI_PANELS` tasks; False (nothing written)
+    when no task has an exact PMI."""
+    from matplotlib.figure import Figure
+
+    shown = list(profiles)[:PMI_PANELS]
+    if not shown:
+        return False
+    cols = min(3, len(shown))
+    rows = math.ceil(len(shown) / cols)
+    fig = Figure(figsize=(4.2 * cols, 3.0 * rows), layout="constrained")
+    for i, prof in enumerate(shown):
+        ax = fig.add_subplot(rows, cols, i + 1)
+        ax.hist(prof.values, bins=60, density=True, color="C0", alpha=0.7)
+        ax.axvline(prof.truth, color="k", ls="--", lw=1.2, label=f"I = {prof.truth:.3g}")
+        ax.axvline(prof.mean.value, color="C3", lw=1, label=f"mean = {prof.mean.value:.3g}")
+        ax.set_title(f"{prof.task}\nsd {prof.sd:.3g}, e^I = {prof.e_to_truth:.3g}",
+                     fontsize="x-small")
+        ax.set_xlabel("pmi (nats)", fontsize="x-small")
+        ax.legend(fontsize="xx-small")
+    fig.savefig(path, dpi=100)
+    return True
 
 
 def coverage_markdown(df: pd.DataFrame) -> list[str]:
@@ -458,7 +489,8 @@ def write(df: pd.DataFrame, out_dir: str | os.PathLike[str]) -> Report:
 
     Files: ``summary.md`` (tables of bias, sd, RMSE, mean estimate and time per task,
     n and estimator, plus notes and the plots), ``summary.csv`` (:func:`summarize`),
-    ``results.csv`` (every row) and the PNGs in :data:`PLOTS`.
+    ``results.csv`` (every row), the PNGs in :data:`PLOTS` and, when a task has an exact PMI,
+    ``pmi_profiles.png`` (:func:`plot_pmi_profiles`).
 
     Raises:
         ValueError: ``df`` is not a sweep's table, has no rows, or no cell has an estimate
@@ -478,6 +510,8 @@ def write(df: pd.DataFrame, out_dir: str | os.PathLike[str]) -> Report:
     for name, plot in PLOTS.items():
         plot(summary, out / name)
         plots.append(name)
+    if plot_pmi_profiles(pmi_profiles(list(df["task"].unique())), out / "pmi_profiles.png"):
+        plots.append("pmi_profiles.png")
     (out / "summary.md").write_text(markdown(df, summary, plots), encoding="utf-8")
     return Report(out, summary, tuple(plots))
 

@@ -90,3 +90,15 @@ def test_coverage_and_pmi_spread_in_a_demo_sized_report(sweep, tmp_path):
         prof = pmi_profile(r["task"], n=2000, seed=0)
         assert r["pmi_sd"] == prof.sd and r["pmi_q95"] == prof.quantiles[0.95]
         assert r["e_to_truth"] == pytest.approx(math.exp(r["truth"]))
+
+
+def test_the_report_shows_each_tasks_pmi_histogram(sweep, tmp_path):
+    out = report.write(sweep, tmp_path / "rep")
+    png = (out / "pmi_profiles.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
+    assert "pmi_profiles.png" in out.plots
+    assert "![pmi_profiles.png](pmi_profiles.png)" in (out / "summary.md").read_text()
+    profiles = report.pmi_profiles(TASKS + ["noisy-affine-d2-sigma1"])
+    assert [p.task for p in profiles] == TASKS  # only tasks with an exact PMI get a panel
+    assert not report.plot_pmi_profiles([], tmp_path / "none.png")
+    assert not (tmp_path / "none.png").exists()
