@@ -80,6 +80,8 @@ VALID: dict[str, Any] = {
     "exact.transfer_entropy_var.source": 0, "exact.transfer_entropy_var.target": 1,
     "weights": MIX_W, "means": MIX_MEANS, "covs": MIX_COVS,
     "mix": exact.GaussianMixture(MIX_W, MIX_MEANS, MIX_COVS), "exact.pmi_mixture.x": X40[:, :1],
+    "t": X40, "logits": X40[:10],  # mi_noisy_empirical's rows, mi_binary_code's (N, K) logits
+    "exact.mi_noisy_empirical.n_draws": 400, "exact.mi_binary_code.n_draws": 400,
     "flows.trace.x": torch.as_tensor(X40[:5]),
     "dist.spd_matrix.name": "cov",
     # keep the valid call fast
