@@ -27,7 +27,7 @@ import warnings
 import numpy as np
 import torch
 
-from benchmarks._util import emit
+from _util import emit
 from revinfo import weights
 from revinfo.claims.weights import _NormalCrossing, normal_crossing_data
 
