@@ -81,7 +81,10 @@ def _labels(labels: Any, n: int) -> np.ndarray:
     if not isinstance(labels, (np.ndarray, list, tuple)):
         raise TypeError(f"labels must be a 1-D array of class labels or None, "
                         f"got {type(labels).__name__}")
-    arr = np.asarray(labels)
+    try:
+        arr = np.asarray(labels)
+    except ValueError as err:  # a ragged list
+        raise TypeError("labels must be a 1-D array of class labels, got a ragged sequence") from err
     if arr.ndim != 1 or arr.shape[0] != n:
         raise ValueError(f"labels must have shape ({n},) (one label per row of t), "
                          f"got shape {arr.shape}")

@@ -226,3 +226,9 @@ def test_cuda_agrees_with_cpu():
         a = mi_noisy_empirical(t, 0.7, labels, n_draws=3000, seed=1)
         b = mi_noisy_empirical(t, 0.7, labels, n_draws=3000, seed=1, device="cuda")
         assert abs(a.value - b.value) < 1e-10 and b.extra["device"].startswith("cuda")
+
+
+def test_ragged_labels_are_a_type_error_naming_labels():
+    t = np.zeros((2, 1))
+    with pytest.raises(TypeError, match="labels must be a 1-D array"):
+        mi_noisy_empirical(t, 1.0, labels=[[0, 1], [0]])
