@@ -1,7 +1,8 @@
-"""The networks that pushed tasks use: every flow kind, at one depth. The same values as in
-:mod:`revinfo.tasks.transformed` (a test checks they agree), kept in a module that imports
-nothing: a first import of ``transformed`` registers every family, the ones importing these
-values included, while ``transformed`` is still half initialised."""
+"""The networks that pushed tasks use: every flow kind, at one depth, defined once for the
+transformed, conditional and process families. Every kind of :func:`revinfo.flows.kinds`,
+spelled out so that listing task names imports no torch (a test checks the two agree); a
+module that imports nothing, so any family can import it while the others are still being
+registered."""
 
 DEPTH = 4
 FLOW_KINDS = ("additive", "affine", "spline", "linear", "orthogonal", "leaky-relu", "revnet",

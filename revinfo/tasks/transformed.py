@@ -29,14 +29,10 @@ import numpy as np
 
 from revinfo.tasks import gaussian
 from revinfo.tasks._common import pull, push, task_seed
+from revinfo.tasks._flow_kinds import DEPTH, FLOW_KINDS
 from revinfo.tasks.base import Task
 from revinfo.tasks.registry import register
 
-DEPTH = 4
-# Every kind of revinfo.flows.kinds(), spelled out so that listing names imports no torch
-# (a test checks the two lists agree).
-FLOW_KINDS = ("additive", "affine", "spline", "linear", "orthogonal", "leaky-relu", "revnet",
-              "elementwise")
 FIXED = ("asinh", "half-cube", "spiral")
 # (d, rho, structure) of the pairs pushed through every network kind / every fixed map.
 FLOW_PAIRS = ((2, 0.8, "dense"), (5, 0.8, "dense"))
