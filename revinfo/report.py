@@ -149,8 +149,9 @@ def _bias_cell(r: pd.Series) -> str:
 
 
 def markdown(df: pd.DataFrame, summary: pd.DataFrame | None = None,
-             plots: Sequence[str] = ()) -> str:  # fmt: skip
-    """The text of ``summary.md``."""
+             plots: Sequence[str] = (), profiles: Sequence[Any] | None = None) -> str:  # fmt: skip
+    """The text of ``summary.md`` (``profiles``: the tasks' :func:`pmi_profiles`, computed
+    here when None)."""
     s = summarize(df) if summary is None else summary
     tasks = s.drop_duplicates("task")
     out = [
@@ -178,7 +179,7 @@ def markdown(df: pd.DataFrame, summary: pd.DataFrame | None = None,
     ]
     for title, value in sections:
         out += [f"## {title}", "", _pivot(s, value), ""]
-    out += coverage_markdown(df)
+    out += coverage_markdown(df, profiles)
     notes = s[s["note"] != ""]
     if len(notes):
         out += ["## Notes", ""]
@@ -262,13 +263,16 @@ def pmi_profiles(task_names: Sequence[str], n: int = 2000, seed: int = 0) -> lis
             if name in known and tasks.get(name).has_pmi]
 
 
-def pmi_spread_table(task_names: Sequence[str], n: int = 2000, seed: int = 0) -> pd.DataFrame:
-    """Per task with an exact PMI (:func:`pmi_profiles`): sd, 5% and 95% quantiles of the PMI
-    over n joint samples, and e^I (McAllester & Stratos 2020: about e^I samples to certify
-    I nats)."""
+def pmi_spread_table(task_names: Sequence[str], n: int = 2000, seed: int = 0,
+                     profiles: Sequence[Any] | None = None) -> pd.DataFrame:
+    """Per task with an exact PMI (:func:`pmi_profiles`, or the given ``profiles`` of those
+    tasks): sd, 5% and 95% quantiles of the PMI over n joint samples, and e^I (McAllester &
+    Stratos 2020: about e^I samples to certify I nats)."""
+    if profiles is None:
+        profiles = pmi_profiles(task_names, n, seed)
     rows = [{"task": p.task, "truth": p.truth, "pmi_mean": p.mean.value, "pmi_sd": p.sd,
              "pmi_q05": p.quantiles[0.05], "pmi_q95": p.quantiles[0.95],
-             "e_to_truth": p.e_to_truth} for p in pmi_profiles(task_names, n, seed)]
+             "e_to_truth": p.e_to_truth} for p in profiles]
     return pd.DataFrame(rows, columns=["task", "truth", "pmi_mean", "pmi_sd", "pmi_q05",
                                        "pmi_q95", "e_to_truth"])
 
@@ -302,8 +306,9 @@ def plot_pmi_profiles(profiles: Sequence[Any], path: Path) -> bool:
     return True
 
 
-def coverage_markdown(df: pd.DataFrame) -> list[str]:
-    """The report's coverage and PMI-spread sections, as markdown lines."""
+def coverage_markdown(df: pd.DataFrame, profiles: Sequence[Any] | None = None) -> list[str]:
+    """The report's coverage and PMI-spread sections, as markdown lines (``profiles``: the
+    tasks' :func:`pmi_profiles`, computed here when None)."""
     cov = coverage_table(df)
 
     def cell(r: pd.Series) -> str:
@@ -319,7 +324,7 @@ def coverage_markdown(df: pd.DataFrame) -> list[str]:
            _md_table(["estimator", "cells", "coverage", "negative", "above log n"],
                      [[r["estimator"], int(r["cells"]), cell(r), int(r["negative"]),
                        int(r["above_log_n"])] for _, r in cov.iterrows()]), ""]
-    spread = pmi_spread_table(list(df["task"].unique()))
+    spread = pmi_spread_table(list(df["task"].unique()), profiles=profiles)
     if len(spread):
         out += ["## PMI spread per task (exact pointwise MI, n = 2000)", "",
                 "e^I: samples needed to certify I nats (McAllester & Stratos 2020).", "",
@@ -510,9 +515,10 @@ def write(df: pd.DataFrame, out_dir: str | os.PathLike[str]) -> Report:
     for name, plot in PLOTS.items():
         plot(summary, out / name)
         plots.append(name)
-    if plot_pmi_profiles(pmi_profiles(list(df["task"].unique())), out / "pmi_profiles.png"):
+    profiles = pmi_profiles(list(df["task"].unique()))  # one pass for the plot and the table
+    if plot_pmi_profiles(profiles, out / "pmi_profiles.png"):
         plots.append("pmi_profiles.png")
-    (out / "summary.md").write_text(markdown(df, summary, plots), encoding="utf-8")
+    (out / "summary.md").write_text(markdown(df, summary, plots, profiles), encoding="utf-8")
     return Report(out, summary, tuple(plots))
 
 
