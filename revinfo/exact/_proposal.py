@@ -40,14 +40,26 @@ def gaussian_posterior(
     v = noise_var.reshape(-1, 1, 1)
     jt = jac.transpose(1, 2) / v
     prec = torch.baddbmm(neg_hess_prior, jt, jac)  # symmetric; Cholesky reads its lower half
+    if not bool(torch.isfinite(prec).all()):
+        raise ValueError("the posterior precision J^T J / v + H is not finite: the noise "
+                         "variance v under- or overflows float64 (use a larger noise scale)")
     chol, info = torch.linalg.cholesky_ex(prec)
-    if bool((info != 0).any()):
-        scale = prec.diagonal(dim1=1, dim2=2).mean(1).abs().clamp_min(1e-12)
-        eye = torch.eye(prec.shape[1], dtype=prec.dtype, device=prec.device)
-        chol = torch.linalg.cholesky(prec + 1e-8 * scale[:, None, None] * eye)
+    bad = info != 0
+    if bool(bad.any()):
+        chol[bad] = torch.linalg.cholesky(_eigen_floor(prec[bad]))
     rhs = grad_prior + (jt @ resid[:, :, None])[:, :, 0]
     mean = x0 + torch.cholesky_solve(rhs[:, :, None], chol)[:, :, 0]
     return mean, chol
+
+
+def _eigen_floor(prec: torch.Tensor, rel: float = 1e-8) -> torch.Tensor:
+    """Symmetric matrices made positive definite: eigenvalues replaced by max(|lambda|,
+    rel max|lambda|) (a non-log-concave prior makes H indefinite). Any positive definite
+    precision gives a valid proposal; this one keeps the curvature's directions and sizes."""
+    w, v = torch.linalg.eigh(0.5 * (prec + prec.transpose(1, 2)))
+    top = w.abs().amax(1, keepdim=True)
+    w = torch.maximum(w.abs(), (rel * top).clamp_min(torch.finfo(prec.dtype).tiny))
+    return (v * w[:, None, :]) @ v.transpose(1, 2)
 
 
 def _counts(k: int) -> list[int]:

@@ -118,7 +118,7 @@ def mi_weight_noise(
     d = _dist.dim(dist)
     w = _weight(weight, d)
     k = w.shape[0]
-    s = _validate.positive(noise_scale, "noise_scale", allow_zero=True)
+    s = _validate.noise_scale(noise_scale, "noise_scale", allow_zero=True)
     n = _validate.integer(n, "n", low=2)
     _nested.inner_plan(inner, max_inner)
     seed = _validate.seed(seed)

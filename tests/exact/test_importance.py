@@ -143,3 +143,31 @@ def test_cv_mean_without_controls_is_the_sample_mean():
     value, se, beta = imp.cv_mean(t, torch.zeros(len(t), 0, dtype=torch.float64))
     assert value == pytest.approx(float(t.mean()), rel=1e-14)
     assert se == pytest.approx(float(t.std() / math.sqrt(len(t))), rel=1e-12) and beta == []
+
+
+@given(st.integers(0, 10_000), st.integers(1, 4))
+def test_eigen_floor_is_positive_definite_and_keeps_a_positive_definite_matrix(seed, d):
+    """An indefinite precision (a non-log-concave prior) becomes |P| with a floored spectrum,
+    which Cholesky accepts; a positive definite one comes back unchanged."""
+    from revinfo.exact._proposal import _eigen_floor
+
+    g = torch.Generator().manual_seed(seed)
+    a = torch.randn(3, d, d, generator=g, dtype=torch.float64)
+    indefinite = a + a.transpose(1, 2)
+    fixed = _eigen_floor(indefinite)
+    assert torch.linalg.cholesky_ex(fixed).info.eq(0).all()
+    w_in, w_out = torch.linalg.eigvalsh(indefinite), torch.linalg.eigvalsh(fixed)
+    top = w_in.abs().amax(1, keepdim=True)
+    expect = torch.maximum(w_in.abs(), 1e-8 * top).sort(1).values
+    torch.testing.assert_close(w_out, expect, rtol=1e-10, atol=1e-12 * float(top.max()))
+    pd = a @ a.transpose(1, 2) + torch.eye(d, dtype=torch.float64)
+    torch.testing.assert_close(_eigen_floor(pd), pd, rtol=1e-10, atol=1e-12)
+
+
+def test_gaussian_posterior_names_an_underflowing_noise_variance():
+    from revinfo.exact._proposal import gaussian_posterior
+
+    x0, g = torch.zeros(2, 2, dtype=torch.float64), torch.zeros(2, 2, dtype=torch.float64)
+    h = torch.eye(2, dtype=torch.float64).expand(2, 2, 2)
+    with pytest.raises(ValueError, match="noise variance"):
+        gaussian_posterior(x0, g, h, h.clone(), g, torch.zeros(2, dtype=torch.float64))

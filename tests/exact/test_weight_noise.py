@@ -170,7 +170,9 @@ def test_auto_same_seed_is_bit_identical():
 @pytest.mark.parametrize(
     ("args", "match"),
     [(([[1.0, 0.0]], -0.1), "noise_scale"), (([[1.0, 0.0, 0.0]], 0.5), "weight"),
-     (([[1.0, float("nan")]], 0.5), "weight")],
+     (([[1.0, float("nan")]], 0.5), "weight"),
+     # sigma^2 underflows float64: used to leak torch's LinAlgError from the proposal (issue 18)
+     (([[1.0, 0.0], [0.0, 1.0]], 1e-300), "noise_scale")],
 )
 def test_bad_input(args, match):
     with pytest.raises(ValueError, match=match):
